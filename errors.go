@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+)
+
+// The exit codes, documented in --help.
+const (
+	exitOK          = 0
+	exitJobsFailed  = 1
+	exitBadInput    = 2
+	exitIncomplete  = 3
+	exitInterrupted = 130
+)
+
+const exitCodesHelp = `Exit status: 0 ok; 1 some jobs failed; 2 bad usage or input; ` +
+	`3 incomplete (collect found missing work); 130 interrupted.`
+
+// Errors that decide the exit status.
+var (
+	errJobsFailed  = errors.New("some jobs failed")
+	errIncomplete  = errors.New("some jobs are missing or failed")
+	errInterrupted = errors.New("interrupted")
+)
+
+// hinted is an error with a line telling the user how to fix it.
+type hinted struct {
+	err  error
+	hint string
+}
+
+func (h *hinted) Error() string { return h.err.Error() }
+func (h *hinted) Unwrap() error { return h.err }
+
+func withHint(err error, format string, args ...any) error {
+	return &hinted{err: err, hint: fmt.Sprintf(format, args...)}
+}
+
+func hintOf(err error) string {
+	var h *hinted
+	if errors.As(err, &h) {
+		return h.hint
+	}
+	return ""
+}
+
+// quiet is an error whose message was already shown to the user.
+type quiet struct{ err error }
+
+func (q quiet) Error() string { return q.err.Error() }
+func (q quiet) Unwrap() error { return q.err }
+
+func silent(err error) bool {
+	var q quiet
+	return errors.As(err, &q)
+}
+
+// exitCode maps an error to the documented exit status.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.Is(err, errJobsFailed):
+		return exitJobsFailed
+	case errors.Is(err, errIncomplete):
+		return exitIncomplete
+	}
+	return exitBadInput
+}
+
+// usageError turns urfave/cli's usage complaints into one line and a hint.
+func usageError(c *cli.Context, err error, _ bool) error {
+	return withHint(err, "see 'jobsplit %s --help'", c.Command.FullName())
+}

@@ -1,0 +1,256 @@
+package jobs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/jobsplit/jobsplit/machines"
+	"github.com/jobsplit/jobsplit/split"
+)
+
+// Config is jobsplit.toml.
+type Config struct {
+	// Path is the absolute path the config was read from.
+	Path string `toml:"-"`
+	// Dir is the config's directory; relative paths in it start there.
+	Dir string `toml:"-"`
+
+	Strategy string         `toml:"strategy"`
+	Job      JobConfig      `toml:"job"`
+	Pool     PoolConfig     `toml:"pool"`
+	Machines MachineConfig  `toml:"machines"`
+	Results  ResultConfig   `toml:"results"`
+	Logs     LogConfig      `toml:"logs"`
+	Params   map[string]any `toml:"params"`
+}
+
+// JobConfig is the [job] table: what each job runs.
+type JobConfig struct {
+	// Command is a string run by sh -c, or an array of arguments run
+	// without a shell.
+	Command   any      `toml:"command"`
+	Timeout   Duration `toml:"timeout"`
+	Retries   int      `toml:"retries"`
+	KillGrace Duration `toml:"kill_grace"`
+	Memory    Size     `toml:"memory"`
+}
+
+// PoolConfig is the [pool] table: where the jobs come from.
+type PoolConfig struct {
+	File   string         `toml:"file"`
+	Format string         `toml:"format"`
+	Grid   map[string]any `toml:"grid"`
+}
+
+// MachineConfig is the [machines] table.
+type MachineConfig struct {
+	File string `toml:"file"`
+}
+
+// ResultConfig is the [results] table.
+type ResultConfig struct {
+	Dir     string   `toml:"dir"`
+	Columns []string `toml:"columns"`
+}
+
+// LogConfig is the [logs] table.
+type LogConfig struct {
+	Dir    string `toml:"dir"`
+	PerJob bool   `toml:"per_job"`
+}
+
+// Duration is a Go-style duration in the config ("90s", "2h").
+type Duration struct{ time.Duration }
+
+// UnmarshalText reads a duration such as "90s" or "2h30m".
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(string(text))
+	if err != nil || v < 0 {
+		return fmt.Errorf("bad duration %q: want a value such as 90s, 15m or 2h", text)
+	}
+	d.Duration = v
+	return nil
+}
+
+// Size is a byte size in the config ("64MiB", "1.5GB").
+type Size struct{ Bytes int64 }
+
+// UnmarshalText reads a size such as "2GiB".
+func (s *Size) UnmarshalText(text []byte) error {
+	v, err := machines.ParseSize(string(text))
+	if err != nil {
+		return err
+	}
+	s.Bytes = v
+	return nil
+}
+
+// ConfigError is a problem in jobsplit.toml, with the line when known.
+type ConfigError struct {
+	File    string
+	Line    int
+	Problem string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Problem)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Problem)
+}
+
+// LoadConfig reads and checks jobsplit.toml.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(data, abs)
+}
+
+// ParseConfig reads jobsplit.toml content; path names it in errors and
+// anchors its relative paths.
+func ParseConfig(data []byte, path string) (*Config, error) {
+	fail := func(line int, format string, args ...any) error {
+		return &ConfigError{File: path, Line: line, Problem: fmt.Sprintf(format, args...)}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, fail(0, "not valid UTF-8")
+	}
+	cfg := &Config{Path: path, Dir: filepath.Dir(path)}
+	md, err := toml.Decode(string(data), cfg)
+	if err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, fail(perr.Position.Line, "%s", perr.Message)
+		}
+		return nil, fail(0, "%s", strings.TrimPrefix(err.Error(), "toml: "))
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		key := undecoded[0]
+		if !isFreeForm(key) {
+			return nil, fail(keyLine(string(data), key), "unknown key %q", key.String())
+		}
+	}
+	if err := cfg.check(); err != nil {
+		return nil, fail(0, "%s", err)
+	}
+	return cfg, nil
+}
+
+// isFreeForm reports whether key lies inside a table whose keys are the
+// user's own: [params] and [pool.grid].
+func isFreeForm(key toml.Key) bool {
+	return len(key) > 0 && key[0] == "params" ||
+		len(key) > 1 && key[0] == "pool" && key[1] == "grid"
+}
+
+func (c *Config) check() error {
+	if c.Job.Command == nil {
+		return errors.New("[job] command is missing: add command = \"./sim {alpha}\" or an array of arguments")
+	}
+	if _, _, err := c.CommandArgs(); err != nil {
+		return err
+	}
+	if c.Job.Retries < 0 || c.Job.Retries > 1000 {
+		return fmt.Errorf("[job] retries must be from 0 to 1000, got %d", c.Job.Retries)
+	}
+	if _, err := split.ParseStrategy(c.Strategy); err != nil {
+		return err
+	}
+	hasFile, hasGrid := c.Pool.File != "", len(c.Pool.Grid) > 0
+	switch {
+	case hasFile && hasGrid:
+		return errors.New("[pool] has both file and grid: keep one")
+	case !hasFile && !hasGrid:
+		return errors.New("[pool] needs file = \"jobs.csv\" or a [pool.grid] table")
+	}
+	switch c.Pool.Format {
+	case "", "csv", "lines":
+	default:
+		return fmt.Errorf("[pool] format must be \"csv\" or \"lines\", got %q", c.Pool.Format)
+	}
+	for _, col := range c.Results.Columns {
+		if col == "" {
+			return errors.New("[results] columns has an empty name")
+		}
+	}
+	return nil
+}
+
+// CommandArgs returns the command as an argument list and whether it is a
+// shell string (one element, run by sh -c).
+func (c *Config) CommandArgs() (args []string, shell bool, err error) {
+	switch v := c.Job.Command.(type) {
+	case string:
+		if strings.TrimSpace(v) == "" {
+			return nil, false, errors.New("[job] command is empty")
+		}
+		return []string{v}, true, nil
+	case []any:
+		if len(v) == 0 {
+			return nil, false, errors.New("[job] command is an empty array")
+		}
+		for _, a := range v {
+			s, ok := a.(string)
+			if !ok {
+				return nil, false, fmt.Errorf("[job] command array must hold strings, got %v", a)
+			}
+			args = append(args, s)
+		}
+		return args, false, nil
+	}
+	return nil, false, fmt.Errorf("[job] command must be a string or an array of strings, got %T", c.Job.Command)
+}
+
+// Resolve makes a config-relative path absolute, or returns def resolved
+// when path is empty.
+func (c *Config) Resolve(path, def string) string {
+	if path == "" {
+		path = def
+	}
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(c.Dir, path)
+}
+
+// keyLine finds the line on which a dotted key is set, or 0.
+func keyLine(text string, key toml.Key) int {
+	table := ""
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			table = strings.Trim(line, "[] ")
+			if table == strings.Join(key, ".") {
+				return i + 1
+			}
+			continue
+		}
+		name, _, found := strings.Cut(line, "=")
+		if !found {
+			continue
+		}
+		full := strings.Trim(strings.TrimSpace(name), `"`)
+		if table != "" {
+			full = table + "." + full
+		}
+		if full == key.String() {
+			return i + 1
+		}
+	}
+	return 0
+}

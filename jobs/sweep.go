@@ -1,0 +1,230 @@
+package jobs
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/jobsplit/jobsplit/machines"
+	"github.com/jobsplit/jobsplit/split"
+)
+
+// Options names the inputs of a sweep; empty fields take the config's
+// values.
+type Options struct {
+	Config   string
+	Machines string
+	Jobs     string
+	Strategy string
+	// Costs is an earlier results CSV whose durations become job costs.
+	Costs      string
+	AllowLarge bool
+}
+
+// Sweep is everything a host needs to know: the inputs and the plan.
+type Sweep struct {
+	Config       *Config
+	Pool         *Pool
+	Machines     machines.List
+	MachinesPath string
+	Params       []Param
+	Command      []string
+	Shell        bool
+	Strategy     split.Strategy
+	// Costs are the jobs' costs in id order (cost strategy only).
+	Costs []float64
+	Plan  *split.Plan
+	// SeedKey is the digest of the work itself (command and params), from
+	// which each job's seed is derived: re-planning onto other machines
+	// keeps every job's seed.
+	SeedKey split.Digest
+}
+
+// Load reads the config, pool and machines and makes the plan.
+func Load(opts Options) (*Sweep, error) {
+	if opts.Config == "" {
+		opts.Config = "jobsplit.toml"
+	}
+	cfg, err := LoadConfig(opts.Config)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sweep{Config: cfg}
+	if s.Command, s.Shell, err = cfg.CommandArgs(); err != nil {
+		return nil, err
+	}
+	if s.Params, err = cfg.ParamList(); err != nil {
+		return nil, &ConfigError{File: cfg.Path, Problem: err.Error()}
+	}
+	strategy := cfg.Strategy
+	if opts.Strategy != "" {
+		strategy = opts.Strategy
+	}
+	if s.Strategy, err = split.ParseStrategy(strategy); err != nil {
+		return nil, err
+	}
+	s.MachinesPath = opts.Machines
+	if s.MachinesPath == "" {
+		s.MachinesPath = cfg.Resolve(cfg.Machines.File, "machines.json")
+	}
+	if s.Machines, err = machines.Load(s.MachinesPath); err != nil {
+		return nil, err
+	}
+	if s.Pool, err = s.loadPool(opts); err != nil {
+		return nil, err
+	}
+	if s.Strategy == split.Cost {
+		if s.Costs, err = s.loadCosts(opts.Costs); err != nil {
+			return nil, err
+		}
+	}
+	s.SeedKey = s.seedKey()
+	s.Plan, err = split.Make(s.digest(), s.Pool.Len(), s.bins(), s.Strategy, s.Costs)
+	return s, err
+}
+
+func (s *Sweep) loadPool(opts Options) (*Pool, error) {
+	cfg := s.Config
+	switch {
+	case opts.Jobs != "":
+		return ReadPoolFile(opts.Jobs, cfg.Pool.Format)
+	case cfg.Pool.File != "":
+		return ReadPoolFile(cfg.Resolve(cfg.Pool.File, ""), cfg.Pool.Format)
+	}
+	return GridPool(cfg.Pool.Grid, cfg.Path, opts.AllowLarge)
+}
+
+func (s *Sweep) bins() []split.Bin {
+	bins := make([]split.Bin, len(s.Machines))
+	for i, m := range s.Machines {
+		bins[i] = split.Bin{Name: m.Name, Weight: m.Weight(), Perf: m.Perf}
+	}
+	return bins
+}
+
+// writeWork writes what the jobs are and how they run: command and params.
+func (s *Sweep) writeWork(d *split.Digester) {
+	d.String("command")
+	if s.Shell {
+		d.String("sh")
+	} else {
+		d.String("exec")
+	}
+	d.Uint(uint64(len(s.Command)))
+	for _, a := range s.Command {
+		d.String(a)
+	}
+	d.String("params")
+	d.Uint(uint64(len(s.Params)))
+	for _, p := range s.Params {
+		d.String(p.Name)
+		d.String(p.Value)
+	}
+}
+
+func (s *Sweep) seedKey() split.Digest {
+	d := split.NewDigester()
+	d.String("seed key")
+	s.writeWork(d)
+	return d.Sum()
+}
+
+// digest covers everything that decides what runs where, in a canonical
+// order: jobs by id with columns by name, command, params, strategy (and
+// costs), machines by name and weight in file order.
+func (s *Sweep) digest() split.Digest {
+	d := split.NewDigester()
+	s.writeWork(d)
+	p := s.Pool
+	order := p.sortedColumns()
+	d.String("jobs")
+	d.Uint(uint64(len(order)))
+	for _, k := range order {
+		d.String(p.Columns[k])
+	}
+	d.Uint(uint64(p.Len()))
+	for _, job := range p.rows {
+		d.String(job.ID)
+		for _, k := range order {
+			d.String(job.Values[k])
+		}
+	}
+	d.String("strategy")
+	d.String(string(s.Strategy))
+	if s.Strategy == split.Cost {
+		for _, c := range s.Costs {
+			d.String(strconv.FormatFloat(c, 'g', -1, 64))
+		}
+	}
+	d.String("machines")
+	d.Uint(uint64(len(s.Machines)))
+	for _, m := range s.Machines {
+		d.String(m.Name)
+		d.Rat(m.Weight())
+	}
+	return d.Sum()
+}
+
+// Seed is the job's 64-bit seed.
+func (s *Sweep) Seed(jobID string) uint64 { return split.Seed(s.SeedKey, jobID) }
+
+// loadCosts reads each job's cost from the pool's cost column or from an
+// earlier results CSV; jobs without one get the median.
+func (s *Sweep) loadCosts(resultsFile string) ([]float64, error) {
+	costs := make([]float64, s.Pool.Len())
+	for i := range costs {
+		costs[i] = math.NaN()
+	}
+	if resultsFile != "" {
+		durations, err := readDurations(resultsFile)
+		if err != nil {
+			return nil, err
+		}
+		for i := range costs {
+			if d, ok := durations[s.Pool.Job(i).ID]; ok {
+				costs[i] = d
+			}
+		}
+	} else if slices.Contains(s.Pool.Columns, "cost") {
+		for i := range costs {
+			v, _ := s.Pool.Value(i, "cost")
+			if v == "" {
+				continue
+			}
+			c, err := strconv.ParseFloat(v, 64)
+			if err != nil || math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
+				return nil, &PoolError{File: s.Pool.Source, Problem: fmt.Sprintf("job %q: cost must be a number >= 0, got %q", s.Pool.Job(i).ID, v)}
+			}
+			costs[i] = c
+		}
+	} else {
+		return nil, &PoolError{File: s.Pool.Source, Problem: "the cost strategy needs a cost column or --costs FILE (an earlier results CSV)"}
+	}
+	fillMedian(costs)
+	return costs, nil
+}
+
+// fillMedian gives every unknown (NaN) cost the median of the known ones,
+// or 1 when none is known.
+func fillMedian(costs []float64) {
+	known := make([]float64, 0, len(costs))
+	for _, c := range costs {
+		if !math.IsNaN(c) {
+			known = append(known, c)
+		}
+	}
+	median := 1.0
+	if len(known) > 0 {
+		slices.Sort(known)
+		median = known[len(known)/2]
+		if len(known)%2 == 0 {
+			median = (known[len(known)/2-1] + known[len(known)/2]) / 2
+		}
+	}
+	for i, c := range costs {
+		if math.IsNaN(c) {
+			costs[i] = median
+		}
+	}
+}

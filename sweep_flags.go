@@ -1,0 +1,57 @@
+package main
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/machines"
+)
+
+// sweepFlags are the flags of every command that reads a sweep's inputs.
+func sweepFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Value: "jobsplit.toml", Usage: "the sweep's config `FILE`"},
+		&cli.StringFlag{Name: "machines", Usage: "machines.json `FILE` (default: the config's [machines] file)"},
+		&cli.StringFlag{Name: "jobs", Usage: "job pool `FILE` (default: the config's [pool])"},
+		&cli.StringFlag{Name: "strategy", Usage: "split strategy: proportional or cost (default: the config's)"},
+		&cli.StringFlag{Name: "costs", Usage: "earlier results CSV `FILE` whose durations are the job costs (cost strategy)"},
+		&cli.BoolFlag{Name: "allow-large", Usage: "allow a grid of more than 10,000,000 jobs"},
+	}
+}
+
+func sweepOptions(c *cli.Context) jobs.Options {
+	return jobs.Options{
+		Config:     c.String("config"),
+		Machines:   c.String("machines"),
+		Jobs:       c.String("jobs"),
+		Strategy:   c.String("strategy"),
+		Costs:      c.String("costs"),
+		AllowLarge: c.Bool("allow-large"),
+	}
+}
+
+// loadSweep reads a sweep, adding a hint where the fix is known.
+func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
+	s, err := jobs.Load(opts)
+	var entry *machines.EntryError
+	switch {
+	case err == nil:
+		return s, nil
+	case errors.As(err, &entry):
+		return nil, withHint(err, `each machine is "name": [perf, cores], such as "alpha": [1.5, 8]`)
+	case strings.Contains(err.Error(), "jobsplit.toml: no such file"):
+		return nil, withHint(err, "run 'jobsplit init' to write an example, or pass --config FILE")
+	}
+	return nil, err
+}
+
+// unknownMachine is the error for a machine name not in machines.json.
+func unknownMachine(name string, s *jobs.Sweep) error {
+	return withHint(errors.New("machine "+quote(name)+" is not in "+s.MachinesPath),
+		"choices: %s", strings.Join(s.Machines.Names(), ", "))
+}
+
+func quote(s string) string { return `"` + s + `"` }
