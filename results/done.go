@@ -1,0 +1,89 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// Done is what one host's results file says about the jobs it has run, for
+// resuming: the runner skips jobs whose Status is ok, reruns interrupted ones,
+// reruns failed ones only when asked, and numbers new attempts after LastAttempt.
+type Done struct {
+	Jobs     map[string]JobState // by job id
+	Digests  []string            // distinct digests of the rows, in first-seen order
+	Repaired string              // a warning when a torn last line was ignored, else ""
+}
+
+// JobState sums up the attempts of one job in a results file.
+type JobState struct {
+	// Status is ok when any attempt was ok, else the status of the latest
+	// attempt (greatest attempt number, then started_at, then file order).
+	Status Status
+	// Attempts counts the job's rows.
+	Attempts int
+	// LastAttempt is the greatest attempt number seen.
+	LastAttempt int
+}
+
+// ReadDone reads the results file at path for resuming a run. A missing or
+// empty file means nothing is done. The digest is not checked: a pool that
+// gained jobs keeps what is done. Errors are *InputError naming file and line.
+func ReadDone(path string) (*Done, error) {
+	done := &Done{Jobs: make(map[string]JobState)}
+	r, err := openResultsFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return done, nil
+	}
+	if errors.Is(err, ErrEmpty) {
+		if fi, serr := os.Stat(path); serr == nil && fi.Size() > 0 {
+			done.Repaired = fmt.Sprintf("%s: ignored a torn header line: an interrupted write", path)
+		}
+		return done, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	digests := make(map[string]bool)
+	latest := make(map[string]int64) // started_at of each job's latest attempt
+	for {
+		rec, err := r.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		k, err := r.parse(rec)
+		if err != nil {
+			return nil, err
+		}
+		if d := rec[r.col[colDigest]]; !digests[d] {
+			d = strings.Clone(d)
+			digests[d] = true
+			done.Digests = append(done.Digests, d)
+		}
+		id := rec[r.col[colJobID]]
+		s, seen := done.Jobs[id]
+		if !seen {
+			id = strings.Clone(id) // do not pin the whole record
+		}
+		s.Attempts++
+		if !seen || k.attempt > s.LastAttempt || (k.attempt == s.LastAttempt && k.started >= latest[id]) {
+			if s.Status != StatusOK {
+				s.Status = k.status
+			}
+			s.LastAttempt, latest[id] = k.attempt, k.started
+		}
+		if k.status == StatusOK {
+			s.Status = StatusOK
+		}
+		done.Jobs[id] = s
+	}
+	done.Repaired = r.torn
+	return done, nil
+}

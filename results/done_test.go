@@ -1,0 +1,113 @@
+package results
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadDone(t *testing.T) {
+	p := []string{"a", "b"}
+	sec := time.Second
+	tests := []struct {
+		name    string
+		rows    []Row
+		want    map[string]JobState
+		digests []string
+	}{
+		{"nothing", nil, map[string]JobState{}, nil},
+		{"one ok", []Row{row("1", "alpha", StatusOK, 1, 0, p)},
+			map[string]JobState{"1": {StatusOK, 1, 1}}, []string{"d1"}},
+		{"failed then ok", []Row{row("1", "alpha", StatusFailed, 1, 0, p), row("1", "alpha", StatusOK, 2, sec, p)},
+			map[string]JobState{"1": {StatusOK, 2, 2}}, []string{"d1"}},
+		{"ok stays ok after a later failure", []Row{row("1", "alpha", StatusOK, 1, 0, p), row("1", "alpha", StatusFailed, 2, sec, p)},
+			map[string]JobState{"1": {StatusOK, 2, 2}}, []string{"d1"}},
+		{"latest by attempt, not by clock", []Row{row("1", "alpha", StatusInterrupted, 2, 0, p), row("1", "alpha", StatusFailed, 1, sec, p)},
+			map[string]JobState{"1": {StatusInterrupted, 2, 2}}, []string{"d1"}},
+		{"same attempt, later start wins", []Row{row("1", "alpha", StatusFailed, 1, sec, p), row("1", "alpha", StatusTimeout, 1, 0, p)},
+			map[string]JobState{"1": {StatusFailed, 2, 1}}, []string{"d1"}},
+		{"several jobs and digests", []Row{
+			row("1", "alpha", StatusTimeout, 1, 0, p),
+			func() Row { r := row("2", "alpha", StatusOK, 3, 0, p); r.Digest = "d2"; return r }(),
+			row("3", "alpha", StatusInterrupted, 1, 0, p),
+		}, map[string]JobState{"1": {StatusTimeout, 1, 1}, "2": {StatusOK, 1, 3}, "3": {StatusInterrupted, 1, 1}}, []string{"d1", "d2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "alpha.csv")
+			writeRows(t, path, p, nil, tt.rows...)
+			done, err := ReadDone(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(done.Jobs) != len(tt.want) {
+				t.Fatalf("jobs = %v, want %v", done.Jobs, tt.want)
+			}
+			for id, want := range tt.want {
+				if got := done.Jobs[id]; got != want {
+					t.Errorf("job %s = %+v, want %+v", id, got, want)
+				}
+			}
+			if !slices.Equal(done.Digests, tt.digests) || done.Repaired != "" {
+				t.Errorf("digests %q repaired %q, want %q and none", done.Digests, done.Repaired, tt.digests)
+			}
+		})
+	}
+}
+
+func TestReadDoneMissingOrEmpty(t *testing.T) {
+	dir := t.TempDir()
+	done, err := ReadDone(filepath.Join(dir, "nope.csv"))
+	if err != nil || len(done.Jobs) != 0 || done.Repaired != "" {
+		t.Fatalf("missing file: %+v, %v", done, err)
+	}
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, nil, 0o644)
+	done, err = ReadDone(empty)
+	if err != nil || len(done.Jobs) != 0 || done.Repaired != "" {
+		t.Fatalf("empty file: %+v, %v", done, err)
+	}
+}
+
+func TestReadDoneBadInput(t *testing.T) {
+	header := strings.Join(FixedColumns(), ",") + ",a\n"
+	good := "1,alpha,ok,0,1,2026-11-21T10:00:00.123Z,1.234,d1,v\n"
+	tests := []struct {
+		name, content string
+		line          int
+		is            error
+		mention       string
+	}{
+		{"another tool", "name,value\nfoo,1\n", 1, ErrNotResults, "no column job_id"},
+		{"duplicate column", strings.TrimSuffix(header, "\n") + ",a\n", 1, nil, `column "a" appears twice`},
+		{"bad started_at", header + good + "2,alpha,ok,0,1,yesterday,1.234,d1,v\n", 3, nil, "started_at"},
+		{"bad attempt", header + good + good + "2,alpha,ok,0,first,2026-11-21T10:00:00Z,1,d1,v\n", 4, nil, "attempt"},
+		{"empty job id", header + good + ",alpha,ok,0,1,2026-11-21T10:00:00Z,1,d1,v\n", 3, nil, "job_id is empty"},
+		{"bad status", header + "2,alpha,done,0,1,2026-11-21T10:00:00Z,1,d1,v\n", 2, nil, "status"},
+		{"bad duration", header + "2,alpha,ok,0,1,2026-11-21T10:00:00Z,soon,d1,v\n", 2, nil, "duration_s"},
+		{"short row mid-file", header + "2,alpha,ok\n" + good, 2, nil, "3 fields"},
+		{"bare quote mid-file", header + "2,al\"pha,ok,0,1,2026-11-21T10:00:00Z,1,d1,v\n" + good, 2, nil, "quote"},
+		{"bare quote last line", header + good + "2,al\"pha,ok,0,1,2026-11-21T10:00:00Z,1,d1,v\n", 3, nil, "quote"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "alpha.csv")
+			os.WriteFile(path, []byte(tt.content), 0o644)
+			_, err := ReadDone(path)
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("err = %v, want *InputError", err)
+			}
+			if ie.Path != path || ie.Line != tt.line || !strings.Contains(err.Error(), tt.mention) {
+				t.Fatalf("err = %v (line %d), want %s at line %d", err, ie.Line, tt.mention, tt.line)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("err = %v, want %v", err, tt.is)
+			}
+		})
+	}
+}

@@ -1,0 +1,104 @@
+package results
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
+// Status is the outcome of one attempt of a job, as written in the status column.
+type Status string
+
+// The statuses a results row can carry. Everything but StatusOK counts as not done.
+const (
+	StatusOK          Status = "ok"
+	StatusFailed      Status = "failed"
+	StatusTimeout     Status = "timeout"
+	StatusInterrupted Status = "interrupted"
+)
+
+// ParseStatus returns the Status named by s, or an error when s is not one of
+// ok, failed, timeout or interrupted.
+func ParseStatus(s string) (Status, error) {
+	switch Status(s) {
+	case StatusOK:
+		return StatusOK, nil
+	case StatusFailed:
+		return StatusFailed, nil
+	case StatusTimeout:
+		return StatusTimeout, nil
+	case StatusInterrupted:
+		return StatusInterrupted, nil
+	}
+	return "", fmt.Errorf("status %q is not one of ok, failed, timeout, interrupted", s)
+}
+
+// Indexes of the fixed columns, in the order they are written.
+const (
+	colJobID = iota
+	colMachine
+	colStatus
+	colExitCode
+	colAttempt
+	colStartedAt
+	colDuration
+	colDigest
+	numFixed
+)
+
+// FixedColumns returns the names of the columns every results file starts with,
+// in order; the pool's parameter columns and the result columns follow them.
+func FixedColumns() []string {
+	return []string{"job_id", "machine", "status", "exit_code", "attempt", "started_at", "duration_s", "digest"}
+}
+
+// timeLayout is RFC 3339 in UTC with exactly three fractional digits.
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+func formatTime(t time.Time) string {
+	return t.UTC().Format(timeLayout)
+}
+
+// parseTime accepts any RFC 3339 time (any number of fractional digits, any
+// offset), so that files edited by other tools still read.
+func parseTime(s string) (int64, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return 0, fmt.Errorf("started_at %q is not an RFC 3339 time", s)
+	}
+	return t.UnixNano(), nil
+}
+
+// formatSeconds writes d as seconds with exactly three decimals (1.234).
+func formatSeconds(d time.Duration) string {
+	ms := d.Round(time.Millisecond).Milliseconds()
+	b := make([]byte, 0, 24)
+	if ms < 0 {
+		b = append(b, '-')
+		ms = -ms
+	}
+	b = strconv.AppendInt(b, ms/1000, 10)
+	frac := ms % 1000
+	b = append(b, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
+	return string(b)
+}
+
+// maxSeconds keeps a parsed duration inside time.Duration's range.
+const maxSeconds = float64(math.MaxInt64/int64(time.Second)) - 1
+
+func parseSeconds(s string) (time.Duration, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > maxSeconds {
+		return 0, fmt.Errorf("duration_s %q is not a number of seconds", s)
+	}
+	return time.Duration(math.Round(f*1000)) * time.Millisecond, nil
+}
+
+func parseAttempt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("attempt %q is not a whole number", s)
+	}
+	return n, nil
+}

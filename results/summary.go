@@ -1,0 +1,174 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Summary counts the planned jobs per machine and in total.
+type Summary struct {
+	Digest   string           `json:"digest"`
+	Complete bool             `json:"complete"` // every planned job is ok
+	Machines []MachineSummary `json:"machines"`
+	Total    MachineSummary   `json:"total"`
+	Dropped  int              `json:"dropped"` // rows of jobs not in the plan
+}
+
+// MachineSummary is one line of the summary. Planned, OK, Failed, Missing and
+// Duplicates count the jobs planned on the machine: Failed those whose kept row
+// is failed, timeout or interrupted, Missing those with no row, Duplicates the
+// ok rows beyond the first of each job. Total and Longest are the time the
+// machine named in the rows spent: the sum and the longest of all its attempts,
+// kept or not. Machines appear in plan order, then any machine only seen in
+// rows, by name.
+type MachineSummary struct {
+	Machine    string
+	Planned    int
+	OK         int
+	Failed     int
+	Missing    int
+	Duplicates int
+	Total      time.Duration
+	Longest    time.Duration
+}
+
+type machineSummaryJSON struct {
+	Machine    string  `json:"machine,omitempty"`
+	Planned    int     `json:"planned"`
+	OK         int     `json:"ok"`
+	Failed     int     `json:"failed"`
+	Missing    int     `json:"missing"`
+	Duplicates int     `json:"duplicates"`
+	TotalS     float64 `json:"total_s"`
+	LongestS   float64 `json:"longest_s"`
+}
+
+// MarshalJSON writes snake_case keys and times in seconds (millisecond precision).
+func (m MachineSummary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(machineSummaryJSON{m.Machine, m.Planned, m.OK, m.Failed, m.Missing, m.Duplicates,
+		seconds(m.Total), seconds(m.Longest)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (m *MachineSummary) UnmarshalJSON(data []byte) error {
+	var w machineSummaryJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*m = MachineSummary{w.Machine, w.Planned, w.OK, w.Failed, w.Missing, w.Duplicates,
+		fromSeconds(w.TotalS), fromSeconds(w.LongestS)}
+	return nil
+}
+
+func fromSeconds(s float64) time.Duration {
+	return time.Duration(math.Round(s*1000)) * time.Millisecond
+}
+
+func seconds(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
+}
+
+func (c *Collection) summarize(ix *planIndex) Summary {
+	s := Summary{Digest: c.plan.Digest}
+	s.Machines = make([]MachineSummary, len(ix.machines))
+	row := make(map[string]int, len(ix.machines))
+	for i, name := range ix.machines {
+		s.Machines[i].Machine = name
+		row[name] = i
+	}
+	for j := range c.jobs {
+		a, m := &c.jobs[j], &s.Machines[ix.machine[j]]
+		m.Planned++
+		switch {
+		case !a.seen():
+			m.Missing++
+		case a.ok:
+			m.OK++
+		default:
+			m.Failed++
+		}
+		m.Duplicates += int(max(a.oks-1, 0))
+	}
+	for _, t := range c.files {
+		s.Dropped += t.dropped
+		for name, mt := range t.time {
+			i, ok := row[name]
+			if !ok {
+				i = len(s.Machines)
+				row[name] = i
+				s.Machines = append(s.Machines, MachineSummary{Machine: name})
+			}
+			s.Machines[i].Total += mt.total
+			s.Machines[i].Longest = max(s.Machines[i].Longest, mt.longest)
+		}
+	}
+	// Machines that only ran jobs (none planned on them) follow, by name.
+	slices.SortFunc(s.Machines[len(ix.machines):], func(a, b MachineSummary) int { return strings.Compare(a.Machine, b.Machine) })
+	for _, m := range s.Machines {
+		s.Total.Planned += m.Planned
+		s.Total.OK += m.OK
+		s.Total.Failed += m.Failed
+		s.Total.Missing += m.Missing
+		s.Total.Duplicates += m.Duplicates
+		s.Total.Total += m.Total
+		s.Total.Longest = max(s.Total.Longest, m.Longest)
+	}
+	s.Complete = s.Total.OK == s.Total.Planned
+	return s
+}
+
+// WriteText writes the summary as an aligned table, one line per machine and
+// a total line, for a terminal.
+func (s Summary) WriteText(w io.Writer) error {
+	lines := [][]string{{"machine", "planned", "ok", "failed", "missing", "duplicates", "total", "longest"}}
+	add := func(name string, m MachineSummary) {
+		lines = append(lines, []string{name, strconv.Itoa(m.Planned), strconv.Itoa(m.OK), strconv.Itoa(m.Failed),
+			strconv.Itoa(m.Missing), strconv.Itoa(m.Duplicates), humanDuration(m.Total), humanDuration(m.Longest)})
+	}
+	for _, m := range s.Machines {
+		add(m.Machine, m)
+	}
+	add("total", s.Total)
+	width := make([]int, len(lines[0]))
+	for _, l := range lines {
+		for i, cell := range l {
+			width[i] = max(width[i], utf8.RuneCountInString(cell))
+		}
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		for i, cell := range l {
+			switch {
+			case i == 0:
+				fmt.Fprintf(&b, "%-*s", width[i], cell)
+			default:
+				fmt.Fprintf(&b, "  %*s", width[i], cell)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// humanDuration writes 12.3s, 4m05s or 3h07m.
+func humanDuration(d time.Duration) string {
+	d = d.Round(100 * time.Millisecond)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		d = d.Round(time.Second)
+		return fmt.Sprintf("%dm%02ds", int(d/time.Minute), int(d%time.Minute/time.Second))
+	default:
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
+}
