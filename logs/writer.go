@@ -1,0 +1,274 @@
+package logs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/rs/zerolog"
+)
+
+// ErrClosed is returned by a Writer's methods after Close.
+var ErrClosed = errors.New("log writer is closed")
+
+// DefaultFlushInterval is how often a Writer flushes when Options.FlushInterval is zero.
+const DefaultFlushInterval = time.Second
+
+// maxMemberBytes ends a gzip member early when a job prints fast, which
+// bounds what a crash can tear and what Open must hold to repair it.
+const maxMemberBytes = 4 << 20
+
+// Options tune a Writer. The zero value is what jobsplit run uses by default.
+type Options struct {
+	// PerJob also writes every output line of a job, exactly as the job
+	// printed it (both streams interleaved, no prefix), to
+	// <dir>/<machine>/<job>.log.
+	PerJob bool
+	// FlushInterval is the longest time a record waits in memory before it
+	// reaches the file as part of a complete gzip member; 0 means one second.
+	FlushInterval time.Duration
+	// NoSync skips the fsync after each flush. Records then survive a crash
+	// of jobsplit but not necessarily a crash of the machine.
+	NoSync bool
+	// Now stamps each record's time; nil means time.Now. Tests set it to get
+	// reproducible records.
+	Now func() time.Time
+
+	tick <-chan time.Time // replaces the flush ticker in tests
+}
+
+// Writer appends records to one host's log <dir>/<machine>.jsonl.gz. The file
+// is a sequence of gzip members, one per flush, so that a process killed at
+// any moment leaves a file that zcat and Go's gzip reader read completely up
+// to the last flush. All methods are safe for concurrent use.
+type Writer struct {
+	path     string
+	dir      string
+	machine  string
+	opts     Options
+	repaired string
+	stop     chan struct{}
+	done     chan struct{}
+	once     sync.Once
+	closeErr error
+
+	mu          sync.Mutex
+	file        *os.File
+	gz          *gzip.Writer
+	memberOpen  bool // a gzip member holds records not yet flushed
+	memberBytes int  // uncompressed bytes in the open member
+	machineJSON []byte
+	scratch     []byte
+	jobs        map[string]*jobFile
+	err         error // first write error; every later call returns it
+	closed      bool
+}
+
+// Open opens (creating dir and the file when needed) the log of machine in dir
+// for appending: a resumed run's records follow the previous run's. When the
+// file ends with a gzip member torn by a killed process, Open first cuts it
+// back to the last complete member, keeping every complete record of the torn
+// one, and reports what it did through Repaired. Only one process may write
+// a log at a time, since a repair would cut another writer's open member: the
+// caller must hold the run's lock before calling Open.
+func Open(dir, machine string, opts Options) (*Writer, error) {
+	if err := ValidName(machine); err != nil {
+		return nil, fmt.Errorf("open log: machine name %w", err)
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = DefaultFlushInterval
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	path := filepath.Join(dir, machine+".jsonl.gz")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open log %s: %w", path, err)
+	}
+	if opts.PerJob {
+		if err := os.MkdirAll(filepath.Join(dir, machine), 0o755); err != nil {
+			return nil, fmt.Errorf("open log %s: %w", path, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open log %s: %w", path, err)
+	}
+	repaired, err := repair(f, path, !opts.NoSync)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open log %s: %w", path, err)
+	}
+	gz, err := gzip.NewWriterLevel(f, gzip.DefaultCompression)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open log %s: %w", path, err)
+	}
+	w := &Writer{
+		path: path, dir: dir, machine: machine, opts: opts, repaired: repaired,
+		stop: make(chan struct{}), done: make(chan struct{}),
+		file: f, gz: gz, jobs: make(map[string]*jobFile),
+		machineJSON: appendJSONString(nil, []byte(machine)),
+	}
+	if opts.tick != nil {
+		go w.flushEvery(opts.tick, func() {})
+	} else {
+		ticker := time.NewTicker(opts.FlushInterval)
+		go w.flushEvery(ticker.C, ticker.Stop)
+	}
+	return w, nil
+}
+
+// Path returns the path of the log file.
+func (w *Writer) Path() string { return w.path }
+
+// Repaired returns a one-line description of the torn tail Open cut from the
+// file, for the caller to show the user, or "" when the file was intact.
+func (w *Writer) Repaired() string { return w.repaired }
+
+// Logger returns a zerolog logger whose records go to this log, each stamped
+// with time (first, as the Writer does for every record) and machine. Do not
+// add zerolog's own Timestamp: the field would appear twice. zerolog names the
+// message field "message" (readers accept "message" and "msg"), and its
+// global level filters these records. The typed methods (RunStart, Output...)
+// write their records directly and depend on no zerolog setting.
+func (w *Writer) Logger() zerolog.Logger {
+	return zerolog.New(recordSink{w}).With().Str("machine", w.machine).Logger()
+}
+
+// recordSink receives complete zerolog records and stamps their time.
+type recordSink struct{ w *Writer }
+
+// Write stores one zerolog record, which must be a JSON object on one line.
+func (s recordSink) Write(p []byte) (int, error) {
+	if len(p) < 2 || p[0] != '{' {
+		return 0, fmt.Errorf("write log %s: record is not a JSON object", s.w.path)
+	}
+	w := s.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	b := w.stamp()
+	if p[1] != '}' {
+		b = append(b, ',')
+	}
+	b = append(b, p[1:]...)
+	if b[len(b)-1] != '\n' {
+		b = append(b, '\n')
+	}
+	if err := w.commit(b); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// stamp starts a record in w.scratch with its time field. w.mu must be held:
+// stamping under the lock keeps the file in time order while the clock does.
+func (w *Writer) stamp() []byte {
+	b := append(w.scratch[:0], `{"time":`...)
+	return appendTime(b, w.opts.Now())
+}
+
+// commit writes one complete record (ending in a newline) into the current
+// gzip member, starting a new member after a flush. w.mu must be held.
+func (w *Writer) commit(b []byte) error {
+	w.scratch = b[:0]
+	if w.closed {
+		return ErrClosed
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if !w.memberOpen {
+		w.gz.Reset(w.file)
+		w.memberOpen = true
+	}
+	if _, err := w.gz.Write(b); err != nil {
+		w.err = fmt.Errorf("write log %s: %w", w.path, err)
+		return w.err
+	}
+	w.memberBytes += len(b)
+	if w.memberBytes >= maxMemberBytes {
+		return w.flushLocked()
+	}
+	return nil
+}
+
+// Flush ends the current gzip member, writes it to the file and, unless
+// Options.NoSync, syncs the file: every record logged so far can then be read
+// even if the process is killed.
+func (w *Writer) Flush() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.flushLocked()
+}
+
+func (w *Writer) flushLocked() error {
+	if w.err != nil {
+		return w.err
+	}
+	for job, jf := range w.jobs {
+		if err := jf.bw.Flush(); err != nil {
+			w.err = fmt.Errorf("write job log %s: %w", jf.f.Name(), err)
+			delete(w.jobs, job)
+			jf.f.Close()
+			return w.err
+		}
+	}
+	if !w.memberOpen {
+		return nil
+	}
+	w.memberOpen, w.memberBytes = false, 0
+	if err := w.gz.Close(); err != nil {
+		w.err = fmt.Errorf("write log %s: %w", w.path, err)
+		return w.err
+	}
+	if !w.opts.NoSync {
+		if err := w.file.Sync(); err != nil {
+			w.err = fmt.Errorf("sync log %s: %w", w.path, err)
+		}
+	}
+	return w.err
+}
+
+// flushEvery flushes on every tick until Close; errors stay in w.err and are
+// returned by the next call.
+func (w *Writer) flushEvery(tick <-chan time.Time, stop func()) {
+	defer close(w.done)
+	defer stop()
+	for {
+		select {
+		case <-tick:
+			w.Flush()
+		case <-w.stop:
+			return
+		}
+	}
+}
+
+// Close flushes every record, closes the per-job logs and the file, and
+// returns the first error the Writer met. Later calls return the same error.
+func (w *Writer) Close() error {
+	w.once.Do(func() {
+		close(w.stop)
+		<-w.done
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		err := w.flushLocked()
+		w.closed = true
+		for job, jf := range w.jobs {
+			if cerr := jf.f.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("close job log %s: %w", jf.f.Name(), cerr)
+			}
+			delete(w.jobs, job)
+		}
+		if cerr := w.file.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close log %s: %w", w.path, cerr)
+		}
+		w.closeErr = err
+	})
+	return w.closeErr
+}
