@@ -73,7 +73,9 @@ func CheckName(name string) error {
 		return fmt.Errorf("%w: empty", ErrBadName)
 	case !utf8.ValidString(name):
 		return fmt.Errorf("%w %q: not valid UTF-8", ErrBadName, name)
-	case name == "." || name == ".." || strings.Contains(name, ".."):
+	case name == ".":
+		return fmt.Errorf("%w %q: must not be \".\"", ErrBadName, name)
+	case strings.Contains(name, ".."):
 		return fmt.Errorf("%w %q: must not contain \"..\"", ErrBadName, name)
 	case strings.ContainsAny(name, `/\`):
 		return fmt.Errorf("%w %q: must not contain a path separator", ErrBadName, name)

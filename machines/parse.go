@@ -69,7 +69,7 @@ func Parse(data []byte, file string) (List, error) {
 		}
 		name := tok.(string)
 		if err := CheckName(name); err != nil {
-			return nil, fail(name, "%v", err)
+			return nil, fail("", "%v", err)
 		}
 		if seen[name] {
 			return nil, fail(name, "listed twice")

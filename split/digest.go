@@ -26,13 +26,17 @@ func (d Digest) Short() string { return d.String()[:12] }
 // Digester writes the canonical, versioned encoding of a sweep into blake3.
 // Every value is length-prefixed, so no two different inputs encode alike.
 type Digester struct {
-	h   *blake3.Hasher
-	buf [binary.MaxVarintLen64]byte
+	h *blake3.Hasher
+	// buf gathers small writes: blake3 is fastest fed in large blocks.
+	buf []byte
 }
+
+// digestBlock is how much the Digester gathers before hashing.
+const digestBlock = 64 << 10
 
 // NewDigester starts a digest of the current Version.
 func NewDigester() *Digester {
-	d := &Digester{h: blake3.New()}
+	d := &Digester{h: blake3.New(), buf: make([]byte, 0, digestBlock+binary.MaxVarintLen64)}
 	d.String("jobsplit digest")
 	d.Uint(Version)
 	return d
@@ -40,14 +44,30 @@ func NewDigester() *Digester {
 
 // Uint writes an unsigned number.
 func (d *Digester) Uint(n uint64) {
-	k := binary.PutUvarint(d.buf[:], n)
-	_, _ = d.h.Write(d.buf[:k])
+	d.buf = binary.AppendUvarint(d.buf, n)
+	d.spill()
 }
 
 // String writes a length-prefixed string.
 func (d *Digester) String(s string) {
-	d.Uint(uint64(len(s)))
-	_, _ = d.h.WriteString(s)
+	d.buf = binary.AppendUvarint(d.buf, uint64(len(s)))
+	d.buf = append(d.buf, s...)
+	d.spill()
+}
+
+// Bytes writes length-prefixed bytes, as String does.
+func (d *Digester) Bytes(b []byte) {
+	d.buf = binary.AppendUvarint(d.buf, uint64(len(b)))
+	d.buf = append(d.buf, b...)
+	d.spill()
+}
+
+// spill hashes the gathered bytes once a block is full.
+func (d *Digester) spill() {
+	if len(d.buf) >= digestBlock {
+		_, _ = d.h.Write(d.buf)
+		d.buf = d.buf[:0]
+	}
 }
 
 // Rat writes an exact rational number in lowest terms.
@@ -57,6 +77,8 @@ func (d *Digester) Rat(r *big.Rat) {
 
 // Sum returns the digest of everything written so far.
 func (d *Digester) Sum() Digest {
+	_, _ = d.h.Write(d.buf)
+	d.buf = d.buf[:0]
 	var sum Digest
 	copy(sum[:], d.h.Sum(nil))
 	return sum
