@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -137,10 +139,18 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		if errors.As(err, &perr) {
 			return nil, fail(perr.Position.Line, "%s", perr.Message)
 		}
+		if line, problem, ok := typeError(err); ok {
+			return nil, fail(line, "%s", problem)
+		}
 		return nil, fail(0, "%s", strings.TrimPrefix(err.Error(), "toml: "))
 	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		key := undecoded[0]
+	// BurntSushi/toml silently skips a non-table where a map is wanted.
+	for _, key := range []toml.Key{{"params"}, {"pool", "grid"}} {
+		if typ := md.Type(key...); typ != "" && typ != "Hash" {
+			return nil, fail(keyLine(string(data), key), "%s must be a table, not %s", key, tomlTypeNames[typ])
+		}
+	}
+	for _, key := range md.Undecoded() {
 		if !isFreeForm(key) {
 			return nil, fail(keyLine(string(data), key), "unknown key %q", key.String())
 		}
@@ -234,7 +244,8 @@ func keyLine(text string, key toml.Key) int {
 	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "[") {
-			table = strings.Trim(line, "[] ")
+			header, _, _ := strings.Cut(line, "#")
+			table = strings.Trim(header, "[] ")
 			if table == strings.Join(key, ".") {
 				return i + 1
 			}
@@ -253,4 +264,38 @@ func keyLine(text string, key toml.Key) int {
 		}
 	}
 	return 0
+}
+
+// tomlTypeError matches BurntSushi/toml's type errors, which carry the line
+// and the key only in their text.
+var tomlTypeError = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "(.*)"\): (?:incompatible types: TOML value has type (.+); destination has type (.+)|type mismatch for .+: expected (table) but found (.+))$`)
+
+// tomlTypeNames are the type names in those errors, as a user knows them.
+var tomlTypeNames = map[string]string{
+	"string": "a string", "int64": "an integer", "integer": "an integer",
+	"float64": "a float", "float": "a float", "bool": "a boolean", "boolean": "a boolean",
+	"[]any": "an array", "slice": "an array", "map[string]any": "a table", "map": "a table",
+	"table": "a table", "[]map[string]any": "an array of tables", "time.Time": "a date",
+	"primitive (string-like)": "a string",
+	// MetaData.Type's names.
+	"Integer": "an integer", "Float": "a float", "Datetime": "a date", "String": "a string",
+	"Bool": "a boolean", "Array": "an array", "ArrayHash": "an array of tables",
+}
+
+// typeError turns a TOML type error into its line and one plain sentence:
+// "results.columns must be an array, not a string".
+func typeError(err error) (line int, problem string, ok bool) {
+	m := tomlTypeError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0, "", false
+	}
+	line, _ = strconv.Atoi(m[1])
+	want, got := m[4]+m[5], m[3]+m[6]
+	name := func(t string) string {
+		if n, ok := tomlTypeNames[t]; ok {
+			return n
+		}
+		return t
+	}
+	return line, fmt.Sprintf("%s must be %s, not %s", m[2], name(want), name(got)), true
 }

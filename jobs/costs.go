@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // readDurations reads job_id -> duration_s from an earlier results CSV,
@@ -18,7 +19,11 @@ func readDurations(path string) (map[string]float64, error) {
 		return nil, fmt.Errorf("read costs: %w", err)
 	}
 	defer f.Close()
-	cr := csv.NewReader(skipBOM(f))
+	text, err := readText(f, path)
+	if err != nil {
+		return nil, err
+	}
+	cr := csv.NewReader(strings.NewReader(text))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -36,7 +41,7 @@ func readDurations(path string) (map[string]float64, error) {
 			break
 		}
 		if err != nil {
-			return nil, csvError(path, err)
+			return nil, &PoolError{File: path, Problem: err.Error()}
 		}
 		if len(rec) <= max(idCol, durCol, statusCol) {
 			continue

@@ -13,6 +13,9 @@ import (
 // should not quietly plan a billion jobs.
 const MaxGrid = 10_000_000
 
+// maxJobs is the most jobs one plan can hold: the plan indexes them by int32.
+const maxJobs = math.MaxInt32
+
 // GridPool expands a [pool.grid] table into its cartesian product. Each key
 // is a list of values or an integer range {from = 1, to = 100, step = 1}.
 func GridPool(grid map[string]any, source string, allowLarge bool) (*Pool, error) {
@@ -24,78 +27,95 @@ func GridPool(grid map[string]any, source string, allowLarge bool) (*Pool, error
 		columns = append(columns, name)
 	}
 	slices.Sort(columns)
-	axes := make([][]string, len(columns))
-	total := 1
+	// Count before expanding anything, so that a typo in a range is
+	// refused rather than allocated.
+	gridAxes := make([]axis, len(columns))
+	total, over := uint64(1), false
 	for i, name := range columns {
 		if err := checkColumn(name); err != nil {
 			return nil, fail("[pool.grid] %v", err)
 		}
-		values, err := gridAxis(grid[name])
+		a, err := gridAxis(grid[name])
 		if err != nil {
 			return nil, fail("[pool.grid] %s: %v", name, err)
 		}
-		if len(values) == 0 {
+		if a.count == 0 {
 			return nil, fail("[pool.grid] %s: no values", name)
 		}
-		axes[i] = values
-		if total > MaxGrid*1000/len(values) {
-			total = math.MaxInt32
+		gridAxes[i] = a
+		if over || total > maxJobs/a.count {
+			over = true
 		} else {
-			total *= len(values)
+			total *= a.count
 		}
+	}
+	if over {
+		return nil, fail("[pool.grid] makes more than %d jobs, the most one plan can hold", maxJobs)
 	}
 	if total > MaxGrid && !allowLarge {
-		return nil, fail("[pool.grid] makes %s jobs, more than %d: pass --allow-large if that is meant", countText(total), MaxGrid)
+		return nil, fail("[pool.grid] makes %d jobs, more than %d: pass --allow-large if that is meant", total, MaxGrid)
 	}
-	p := &Pool{Source: source, Columns: columns}
-	p.rows = make([]Job, total)
-	p.lines = make([]int32, total)
-	slab := make([]string, total*len(columns))
-	for i := range total {
-		values := slab[i*len(columns) : (i+1)*len(columns) : (i+1)*len(columns)]
-		rest := i
-		for k := len(axes) - 1; k >= 0; k-- {
-			values[k] = axes[k][rest%len(axes[k])]
-			rest /= len(axes[k])
-		}
-		p.rows[i] = Job{Values: values}
+	axes := make([][]string, len(gridAxes))
+	for i, a := range gridAxes {
+		axes[i] = a.expand()
 	}
-	if err := p.finish(false); err != nil {
-		return nil, fail("%v", err)
+	p := &Pool{Source: source, Columns: columns, kind: gridPool, idColumn: -1, axes: axes}
+	p.refs = make([]rowRef, total)
+	for i := range p.refs {
+		p.refs[i].at = uint32(i)
+	}
+	if err := p.finish(p.lineAt(0)); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
-func countText(n int) string {
-	if n >= math.MaxInt32 {
-		return "over " + strconv.Itoa(MaxGrid*1000)
+// axis is one grid key: a list of values, or a range not yet expanded.
+type axis struct {
+	list       []string
+	from, step int64
+	count      uint64
+}
+
+func (a axis) expand() []string {
+	if a.list != nil {
+		return a.list
 	}
-	return strconv.Itoa(n)
+	values := make([]string, a.count)
+	for i := range values {
+		values[i] = strconv.FormatInt(a.from+int64(i)*a.step, 10)
+	}
+	return values
 }
 
 // gridAxis reads one grid key: a list of values or an integer range.
-func gridAxis(v any) ([]string, error) {
+func gridAxis(v any) (axis, error) {
 	switch v := v.(type) {
 	case []any:
 		values := make([]string, len(v))
+		seen := make(map[string]bool, len(v))
 		for i, x := range v {
 			s, err := FormatValue(x)
 			if err != nil {
-				return nil, err
+				return axis{}, err
 			}
+			if seen[s] {
+				return axis{}, fmt.Errorf("value %q is listed twice", s)
+			}
+			seen[s] = true
 			values[i] = s
 		}
-		return values, nil
+		return axis{list: values, count: uint64(len(values))}, nil
 	case map[string]any:
 		return gridRange(v)
 	}
-	return nil, fmt.Errorf("want a list of values or {from = 1, to = 10, step = 1}, got %v", v)
+	return axis{}, fmt.Errorf("want a list of values or {from = 1, to = 10, step = 1}, got %v", v)
 }
 
-func gridRange(r map[string]any) ([]string, error) {
+func gridRange(r map[string]any) (axis, error) {
 	for key := range r {
 		if key != "from" && key != "to" && key != "step" {
-			return nil, fmt.Errorf("unknown range key %q: want from, to and step", key)
+			return axis{}, fmt.Errorf("unknown range key %q: want from, to and step", key)
 		}
 	}
 	from, okFrom := r["from"].(int64)
@@ -105,20 +125,15 @@ func gridRange(r map[string]any) ([]string, error) {
 		step, okStep = 1, true
 	}
 	if !okFrom || !okTo || !okStep {
-		return nil, fmt.Errorf("a range needs whole numbers: {from = 1, to = 10, step = 1}")
+		return axis{}, fmt.Errorf("a range needs whole numbers: {from = 1, to = 10, step = 1}")
 	}
 	if step <= 0 || to < from {
-		return nil, fmt.Errorf("a range needs from <= to and step >= 1, got from=%d to=%d step=%d", from, to, step)
+		return axis{}, fmt.Errorf("a range needs from <= to and step >= 1, got from=%d to=%d step=%d", from, to, step)
 	}
-	count := uint64(to-from)/uint64(step) + 1
-	if count > MaxGrid*1000 {
-		return nil, fmt.Errorf("range has %d values", count)
-	}
-	values := make([]string, 0, count)
-	for i := range count {
-		values = append(values, strconv.FormatInt(from+int64(i)*step, 10))
-	}
-	return values, nil
+	// to-from wraps for the widest ranges, but its bits read as uint64 are
+	// the true distance; capping keeps count+1 from wrapping to 0.
+	count := min(uint64(to-from)/uint64(step), maxJobs) + 1
+	return axis{from: from, step: step, count: count}, nil
 }
 
 // FormatValue is the text a TOML value takes in a template, an environment
@@ -142,6 +157,16 @@ func FormatValue(v any) (string, error) {
 	case bool:
 		return strconv.FormatBool(v), nil
 	case time.Time:
+		// BurntSushi/toml gives a local date or time the host's current
+		// offset: write it as written, or hosts in other zones would differ.
+		switch v.Location().String() {
+		case "datetime-local":
+			return v.Format("2006-01-02T15:04:05.999999999"), nil
+		case "date-local":
+			return v.Format("2006-01-02"), nil
+		case "time-local":
+			return v.Format("15:04:05.999999999"), nil
+		}
 		return v.Format(time.RFC3339Nano), nil
 	}
 	return formatJSON(v)

@@ -1,13 +1,11 @@
 package jobs
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,6 +24,10 @@ func (e *PoolError) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Problem)
 }
 
+// maxPoolFile is the largest pool file: rows are addressed by 32-bit
+// offsets.
+const maxPoolFile = 1<<32 - 1
+
 // ReadPoolFile reads a job pool file: format "csv" (the default) or "lines".
 func ReadPoolFile(path, format string) (*Pool, error) {
 	f, err := os.Open(path)
@@ -39,13 +41,58 @@ func ReadPoolFile(path, format string) (*Pool, error) {
 	return ReadCSV(f, path)
 }
 
-// skipBOM drops a leading UTF-8 byte order mark.
-func skipBOM(r io.Reader) *bufio.Reader {
-	br := bufio.NewReaderSize(r, 1<<16)
-	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
+// readText reads a whole pool source and drops a UTF-8 byte order mark.
+func readText(r io.Reader, source string) (string, error) {
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Size() > 0 {
+			if st.Size() > maxPoolFile {
+				return "", &PoolError{File: source, Problem: "larger than 4 GiB: split the pool"}
+			}
+			buf.Grow(int(st.Size()) + 1)
+		}
 	}
-	return br
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxPoolFile+1)); err != nil {
+		return "", fmt.Errorf("read jobs %s: %w", source, err)
+	}
+	if buf.Len() > maxPoolFile {
+		return "", &PoolError{File: source, Problem: "larger than 4 GiB: split the pool"}
+	}
+	text := strings.TrimPrefix(buf.String(), "\xef\xbb\xbf")
+	if !utf8.ValidString(text) {
+		line := 1 + strings.Count(text[:firstInvalid(text)], "\n")
+		return "", &PoolError{File: source, Line: line, Problem: "not valid UTF-8"}
+	}
+	return text, nil
+}
+
+func firstInvalid(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return len(s)
+}
+
+// parentLine is the first line collect-results --missing writes: the
+// digest of the sweep whose missing jobs the pool holds.
+var parentLine = regexp.MustCompile(`^# jobsplit: re-plan of digest ([0-9a-f]{64})\r?$`)
+
+// readPreamble reads the comment lines at the top of a pool: lines that
+// start with '#' before the header (no header name can). It returns the
+// parent digest, if any, and the text after the comments.
+func readPreamble(text string) (parent, rest string, lines int) {
+	for strings.HasPrefix(text, "#") {
+		line, after, _ := strings.Cut(text, "\n")
+		if m := parentLine.FindStringSubmatch(line); m != nil {
+			parent = m[1]
+		}
+		text, lines = after, lines+1
+	}
+	return parent, text, lines
 }
 
 // ReadCSV reads a CSV pool: a header row naming the parameters, then one job
@@ -55,116 +102,113 @@ func ReadCSV(r io.Reader, source string) (*Pool, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &PoolError{File: source, Line: line, Problem: fmt.Sprintf(format, args...)}
 	}
-	cr := csv.NewReader(skipBOM(r))
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
+	text, err := readText(r, source)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pool{Source: source, kind: csvPool, idColumn: -1}
+	var skipped int
+	p.Parent, text, skipped = readPreamble(text)
+	p.text = text
+	sc := &csvScanner{text: text, line: 1 + skipped}
+	record, line, quoted, err, ok := sc.next()
+	if !ok {
 		return nil, fail(0, "empty file: want a header row naming the parameters, then one job per row")
 	}
 	if err != nil {
-		return nil, csvError(source, err)
+		return nil, fail(line, "%v", err)
 	}
-	idColumn := -1
+	header, err := splitRecord(nil, record, quoted)
+	if err != nil {
+		return nil, fail(line, "%v", err)
+	}
 	seen := map[string]bool{}
-	var columns []string
 	for i, name := range header {
-		if !utf8.ValidString(name) {
-			return nil, fail(1, "header is not valid UTF-8")
-		}
 		if seen[name] {
-			return nil, fail(1, "column %q appears twice in the header", name)
+			return nil, fail(line, "column %q appears twice in the header", name)
 		}
 		seen[name] = true
 		if name == "id" {
-			idColumn = i
+			p.idColumn = i
 			continue
 		}
 		if err := checkColumn(name); err != nil {
-			return nil, fail(1, "%v", err)
+			return nil, fail(line, "%v", err)
 		}
-		columns = append(columns, name)
+		p.Columns = append(p.Columns, name)
 	}
-	p := &Pool{Source: source, Columns: columns}
-	var slab []string
 	for {
-		record, err := cr.Read()
-		if errors.Is(err, io.EOF) {
+		start := sc.pos
+		_, line, _, err, ok := sc.next()
+		if !ok {
 			break
 		}
 		if err != nil {
-			return nil, csvError(source, err)
+			return nil, fail(line, "%v", err)
 		}
-		line, _ := cr.FieldPos(0)
-		if len(slab)+len(columns) > cap(slab) {
-			slab = make([]string, 0, max(1024*len(columns), 2*cap(slab)))
-		}
-		start := len(slab)
-		id := ""
-		for i, v := range record {
-			if !utf8.ValidString(v) {
-				return nil, fail(line, "not valid UTF-8")
-			}
-			if i == idColumn {
-				if err := checkID(v); err != nil {
-					return nil, fail(line, "%v", err)
-				}
-				id = v
-				continue
-			}
-			slab = append(slab, v)
-		}
-		p.rows = append(p.rows, Job{ID: id, Values: slab[start:len(slab):len(slab)]})
-		p.lines = append(p.lines, int32(line))
+		start = recordStart(text, start)
+		p.refs = append(p.refs, rowRef{at: uint32(start)})
 	}
-	if len(p.rows) == 0 {
+	if len(p.refs) == 0 {
 		return nil, fail(0, "no jobs: the file has a header but no rows")
 	}
-	if err := p.finish(idColumn >= 0); err != nil {
-		return nil, fail(0, "%v", err)
+	if err := p.finish(p.lineAt(skipped)); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
-// csvError turns encoding/csv's error into one line naming file and line.
-func csvError(source string, err error) error {
-	var perr *csv.ParseError
-	if errors.As(err, &perr) {
-		problem := perr.Err.Error()
-		if errors.Is(perr.Err, csv.ErrFieldCount) {
-			problem = "row has a different number of fields than the header"
+// recordStart skips the blank lines the scanner passed over before a record.
+func recordStart(text string, pos int) int {
+	for pos < len(text) {
+		switch {
+		case text[pos] == '\n':
+			pos++
+		case text[pos] == '\r' && pos+1 < len(text) && text[pos+1] == '\n':
+			pos += 2
+		default:
+			return pos
 		}
-		return &PoolError{File: source, Line: perr.Line, Problem: problem}
 	}
-	return fmt.Errorf("read jobs %s: %w", source, err)
+	return pos
+}
+
+// lineAt returns a function giving the line a row starts on; lines are
+// counted only when a message needs one.
+func (p *Pool) lineAt(skipped int) func(rowRef) int {
+	return func(ref rowRef) int {
+		if p.kind == gridPool {
+			return int(ref.at) + 1
+		}
+		return 1 + skipped + strings.Count(p.text[:ref.at], "\n")
+	}
 }
 
 // ReadLines reads a pool with one job per non-blank line; the line is the
 // job's only parameter, arg.
 func ReadLines(r io.Reader, source string) (*Pool, error) {
-	p := &Pool{Source: source, Columns: []string{"arg"}}
-	sc := bufio.NewScanner(skipBOM(r))
-	sc.Buffer(make([]byte, 64*1024), 16<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSuffix(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		if !utf8.ValidString(line) {
-			return nil, &PoolError{File: source, Line: n, Problem: "not valid UTF-8"}
-		}
-		p.rows = append(p.rows, Job{Values: []string{line}})
-		p.lines = append(p.lines, int32(n))
+	text, err := readText(r, source)
+	if err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read jobs %s: %w", source, err)
+	p := &Pool{Source: source, Columns: []string{"arg"}, kind: linesPool, idColumn: -1, text: text}
+	for pos := 0; pos < len(text); {
+		end := strings.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
+		}
+		if strings.TrimSpace(text[pos:end]) != "" {
+			p.refs = append(p.refs, rowRef{at: uint32(pos)})
+		}
+		pos = end + 1
 	}
-	if len(p.rows) == 0 {
+	if len(p.refs) == 0 {
 		return nil, &PoolError{File: source, Problem: "no jobs: the file has no non-blank line"}
 	}
-	if err := p.finish(false); err != nil {
-		return nil, &PoolError{File: source, Problem: err.Error()}
+	if err := p.finish(p.lineAt(0)); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -136,19 +136,10 @@ func (s *Sweep) seedKey() split.Digest {
 func (s *Sweep) digest() split.Digest {
 	d := split.NewDigester()
 	s.writeWork(d)
-	p := s.Pool
-	order := p.sortedColumns()
-	d.String("jobs")
-	d.Uint(uint64(len(order)))
-	for _, k := range order {
-		d.String(p.Columns[k])
-	}
-	d.Uint(uint64(p.Len()))
-	for _, job := range p.rows {
-		d.String(job.ID)
-		for _, k := range order {
-			d.String(job.Values[k])
-		}
+	s.Pool.writeDigest(d)
+	if s.Pool.Parent != "" {
+		d.String("parent")
+		d.String(s.Pool.Parent)
 	}
 	d.String("strategy")
 	d.String(string(s.Strategy))

@@ -1,0 +1,133 @@
+//go:build unix
+
+package jobs
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jobsplit/jobsplit/results"
+)
+
+// lockedBuffer collects a job's output from the pipe goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestRunProcessOutcomes(t *testing.T) {
+	tests := []struct {
+		name     string
+		script   string
+		timeout  time.Duration
+		status   results.Status
+		exitCode int
+	}{
+		{"ok", "exit 0", 0, results.StatusOK, 0},
+		{"failed", "exit 3", 0, results.StatusFailed, 3},
+		{"killed by a signal", "kill -9 $$", 0, results.StatusFailed, 137},
+		{"timeout", "sleep 5", 100 * time.Millisecond, results.StatusTimeout, 128 + 15},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := runProcess(context.Background(), processSpec{
+				Args: []string{"sh", "-c", tt.script}, Timeout: tt.timeout, Grace: time.Second,
+			})
+			if out.Status != tt.status || out.ExitCode != tt.exitCode {
+				t.Errorf("got %s/%d, want %s/%d", out.Status, out.ExitCode, tt.status, tt.exitCode)
+			}
+		})
+	}
+}
+
+func TestRunProcessMissingCommand(t *testing.T) {
+	out := runProcess(context.Background(), processSpec{Args: []string{"./no-such-program"}})
+	if out.Status != results.StatusFailed || out.ExitCode != 127 || out.Err == nil {
+		t.Errorf("got %s/%d/%v, want failed/127 with an error", out.Status, out.ExitCode, out.Err)
+	}
+}
+
+func TestRunProcessCapturesBothStreams(t *testing.T) {
+	var stdout, stderr lockedBuffer
+	out := runProcess(context.Background(), processSpec{
+		Args:   []string{"sh", "-c", "echo out; echo err >&2; printf tail"},
+		Stdout: &stdout, Stderr: &stderr,
+	})
+	if out.Status != results.StatusOK {
+		t.Fatalf("status %s", out.Status)
+	}
+	if stdout.String() != "out\ntail" || stderr.String() != "err\n" {
+		t.Errorf("stdout %q stderr %q", stdout.String(), stderr.String())
+	}
+}
+
+// TestTimeoutStopsGrandchildrenIgnoringTERM: a job whose children ignore
+// SIGTERM is timed out, and nothing of it is left running.
+func TestTimeoutStopsGrandchildrenIgnoringTERM(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "pids")
+	script := `trap '' TERM; (trap '' TERM; sleep 30 & echo $! >>` + pidFile + `; wait) & echo $! >>` + pidFile + `; sleep 30 & echo $! >>` + pidFile + `; wait`
+	start := time.Now()
+	out := runProcess(context.Background(), processSpec{
+		Args: []string{"sh", "-c", script}, Timeout: 300 * time.Millisecond, Grace: 200 * time.Millisecond,
+	})
+	if out.Status != results.StatusTimeout {
+		t.Fatalf("status %s, want timeout", out.Status)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Errorf("took %s: the group was not killed after the grace period", elapsed)
+	}
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pids := strings.Fields(string(data))
+	if len(pids) != 3 {
+		t.Fatalf("pids %q, want 3", pids)
+	}
+	for _, pid := range pids {
+		if alive(pid) {
+			t.Errorf("process %s of the timed-out job still runs", pid)
+		}
+	}
+}
+
+func TestInterruptStopsJob(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan struct{})
+	go func() { <-started; cancel() }()
+	out := runProcess(ctx, processSpec{
+		Args: []string{"sleep", "30"}, Grace: time.Second,
+		Started: func(int) { close(started) },
+	})
+	if out.Status != results.StatusInterrupted {
+		t.Errorf("status %s, want interrupted", out.Status)
+	}
+}
+
+// alive reports whether a process exists and is not a zombie.
+func alive(pid string) bool {
+	data, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
+}

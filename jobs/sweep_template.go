@@ -1,0 +1,27 @@
+package jobs
+
+import (
+	"fmt"
+	"slices"
+)
+
+// builtinPlaceholders are the placeholders jobsplit fills for every job.
+var builtinPlaceholders = []string{"id", "seed", "machine", "attempt"}
+
+// Template parses the sweep's command: every placeholder must be a pool
+// column, a [params] key or one of id, seed, machine, attempt.
+func (s *Sweep) Template() (*Template, error) {
+	for _, p := range s.Params {
+		if slices.Contains(s.Pool.Columns, p.Name) {
+			return nil, fmt.Errorf("[params] %s is also a column of %s: rename one", p.Name, s.Pool.Source)
+		}
+		if slices.Contains(builtinPlaceholders, p.Name) {
+			return nil, fmt.Errorf("[params] %s is reserved by jobsplit: rename it", p.Name)
+		}
+	}
+	known := func(name string) bool {
+		return slices.Contains(builtinPlaceholders, name) || slices.Contains(s.Pool.Columns, name) ||
+			slices.ContainsFunc(s.Params, func(p Param) bool { return p.Name == name })
+	}
+	return ParseTemplate(s.Command, s.Shell, known)
+}
