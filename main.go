@@ -27,6 +27,10 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			newInitCommand(),
 			newPlanCommand(),
+			newRunCommand(),
+			newCollectCommand(),
+			newStatusCommand(),
+			newMergeCommand(),
 		},
 		// Exit in exactly one place, main: errors come back from Run.
 		ExitErrHandler:         func(*cli.Context, error) {},
@@ -40,6 +44,9 @@ func newApp() *cli.App {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C cancels the run gently; restoring the default
+	// handling then lets a second one stop jobsplit at once.
+	context.AfterFunc(ctx, stop)
 	err := newApp().RunContext(ctx, os.Args)
 	stop()
 	code := exitCode(err)

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/results"
+)
+
+func newCollectCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "collect-results",
+		Usage:     "join every host's results into one table and say what is missing",
+		ArgsUsage: "[PATH...] (folders or CSV files; default: the results directory)",
+		Description: "Keeps one row per planned job: its latest ok attempt, or its latest attempt when none " +
+			"is ok. A summary per machine goes to stderr.\n\nExit status: 0 every planned job is ok; " +
+			"3 jobs are missing or failed; 2 bad input.",
+		Flags: append(sweepFlags(),
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the table to `FILE` atomically (default: stdout)"},
+			&cli.StringFlag{Name: "sort", Value: "plan", Usage: "row order: plan, id or started"},
+			&cli.BoolFlag{Name: "allow-mixed", Usage: "take files from another digest, keeping rows of jobs in the current pool"},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON on stdout instead of the table"},
+			&cli.StringFlag{Name: "missing", Usage: "write the jobs that are not ok to `FILE` as a pool CSV"},
+		),
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			return runCollect(c.App.Writer, c.App.ErrWriter, collectOptions{
+				Sweep: sweepOptions(c), Paths: c.Args().Slice(), Output: c.String("output"),
+				Sort: c.String("sort"), AllowMixed: c.Bool("allow-mixed"), JSON: c.Bool("json"),
+				Missing: c.String("missing"),
+			})
+		},
+	}
+}
+
+type collectOptions struct {
+	Sweep      jobs.Options
+	Paths      []string
+	Output     string
+	Sort       string
+	AllowMixed bool
+	JSON       bool
+	Missing    string
+	// TableOff skips the table (status).
+	TableOff bool
+}
+
+// collect joins the result files of the current plan.
+func collect(opts collectOptions, stderr io.Writer) (*results.Collection, error) {
+	sort, err := results.ParseSortOrder(opts.Sort)
+	if err != nil {
+		return nil, withHint(err, "pass --sort plan, --sort id or --sort started")
+	}
+	s, err := loadSweep(opts.Sweep)
+	if err != nil {
+		return nil, err
+	}
+	paths := opts.Paths
+	if len(paths) == 0 {
+		paths = []string{s.ResultsDir()}
+	}
+	c, err := results.Collect(s.ResultsPlan(), paths, results.Options{AllowMixed: opts.AllowMixed, Sort: sort})
+	var mixed *results.MixedDigestError
+	switch {
+	case errors.As(err, &mixed):
+		return nil, withHint(err, "collect with the config, pool and machines.json the hosts ran, or pass --allow-mixed")
+	case errors.Is(err, results.ErrNoFiles):
+		return nil, withHint(err, "copy results/ from every host here, or name the folders: jobsplit collect-results DIR...")
+	case err != nil:
+		return nil, err
+	}
+	for _, w := range c.Warnings {
+		fmt.Fprintf(stderr, "jobsplit: warning: %s\n", w)
+	}
+	return c, nil
+}
+
+func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
+	c, err := collect(opts, stderr)
+	if err != nil {
+		return err
+	}
+	if opts.Missing != "" {
+		if err := results.WriteFileAtomic(opts.Missing, c.WriteMissing); err != nil {
+			return err
+		}
+	}
+	switch {
+	case opts.TableOff:
+	case opts.Output != "":
+		if err := results.WriteFileAtomic(opts.Output, c.WriteTable); err != nil {
+			return err
+		}
+	case !opts.JSON:
+		if err := c.WriteTable(stdout); err != nil {
+			return err
+		}
+	}
+	if err := writeSummary(stdout, stderr, c.Summary, opts.JSON); err != nil {
+		return err
+	}
+	if !c.Summary.Complete {
+		return quiet{errIncomplete}
+	}
+	return nil
+}
+
+// writeSummary prints the per-machine summary: JSON on stdout, or the table
+// on stderr.
+func writeSummary(stdout, stderr io.Writer, s results.Summary, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	return s.WriteText(stderr)
+}
+
+func newStatusCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "status",
+		Usage:     "the summary of collect-results, without the table: a quick look while a sweep runs",
+		ArgsUsage: "[PATH...]",
+		Flags: append(sweepFlags(),
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON on stdout"},
+		),
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			return runCollect(c.App.Writer, c.App.ErrWriter, collectOptions{
+				Sweep: sweepOptions(c), Paths: c.Args().Slice(), JSON: c.Bool("json"), TableOff: true,
+			})
+		},
+	}
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/logs"
+)
+
+func newMergeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "merge-logs",
+		Usage:     "interleave every host's log in time order",
+		ArgsUsage: "[PATH...] (folders or .jsonl.gz/.jsonl.zst/.jsonl files; default: ./logs)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)"},
+			&cli.StringFlag{Name: "format", Usage: "jsonl (records as they were) or text (default: text on a terminal, else jsonl)"},
+			&cli.StringFlag{Name: "machine", Usage: "only records of machine `NAME`"},
+			&cli.StringFlag{Name: "job", Usage: "only records of job `ID`"},
+			&cli.StringFlag{Name: "level", Usage: "only records at `LEVEL` or more severe (debug, info, warn, error)"},
+			&cli.StringFlag{Name: "since", Usage: "only records at or after `TIME` (RFC 3339)"},
+			&cli.StringFlag{Name: "until", Usage: "only records before `TIME` (RFC 3339)"},
+			&cli.StringFlag{Name: "grep", Usage: "only records whose line matches `REGEX`"},
+		},
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			opts := mergeOptions{Paths: c.Args().Slice(), Output: c.String("output")}
+			opts.Merge.Format = logs.Format(c.String("format"))
+			opts.Merge.Machine, opts.Merge.Job, opts.Merge.Level = c.String("machine"), c.String("job"), c.String("level")
+			var err error
+			if opts.Merge.Since, err = parseTimeFlag("since", c.String("since")); err != nil {
+				return err
+			}
+			if opts.Merge.Until, err = parseTimeFlag("until", c.String("until")); err != nil {
+				return err
+			}
+			if expr := c.String("grep"); expr != "" {
+				if opts.Merge.Grep, err = regexp.Compile(expr); err != nil {
+					return withHint(fmt.Errorf("--grep: %w", err), "--grep takes a Go regular expression")
+				}
+			}
+			return runMerge(c.App.Writer, c.App.ErrWriter, opts)
+		},
+	}
+}
+
+type mergeOptions struct {
+	Paths  []string
+	Output string
+	Merge  logs.MergeOptions
+}
+
+func parseTimeFlag(name, value string) (time.Time, error) {
+	if value == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, value)
+	if err != nil {
+		return time.Time{}, withHint(fmt.Errorf("--%s %q is not a time", name, value), "write times as 2026-11-21T10:00:00Z")
+	}
+	return t, nil
+}
+
+func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
+	paths := opts.Paths
+	if len(paths) == 0 {
+		paths = []string{defaultLogsDir()}
+	}
+	files, err := logs.FindLogs(paths)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return withHint(errors.New("merge logs: no log files found"), "copy logs/ from every host here, or name the folders: jobsplit merge-logs DIR...")
+	}
+	if opts.Merge.Format == "" {
+		opts.Merge.Format = logs.FormatJSONL
+		if opts.Output == "" && isTerminal(stdout) {
+			opts.Merge.Format = logs.FormatText
+		}
+	}
+	out, commit, err := openOutput(stdout, opts.Output)
+	if err != nil {
+		return err
+	}
+	warnings, err := logs.Merge(out, files, opts.Merge)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "jobsplit: warning: %s\n", w)
+	}
+	return commit(err)
+}
+
+// defaultLogsDir is the logs directory of the config here, or ./logs.
+func defaultLogsDir() string {
+	if cfg, err := jobs.LoadConfig("jobsplit.toml"); err == nil {
+		return cfg.Resolve(cfg.Logs.Dir, "logs")
+	}
+	return "logs"
+}
+
+// openOutput returns where to write: stdout, or a temporary file next to
+// path that commit renames into place only when everything went well.
+func openOutput(stdout io.Writer, path string) (io.Writer, func(error) error, error) {
+	if path == "" {
+		bw := bufio.NewWriterSize(stdout, 256<<10)
+		return bw, func(err error) error { return errors.Join(err, bw.Flush()) }, nil
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	commit := func(err error) error {
+		if err == nil {
+			err = bw.Flush()
+		}
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	}
+	return bw, commit, nil
+}

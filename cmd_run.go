@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/machines"
+)
+
+func newRunCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "run this machine's share of the jobs",
+		Description: "Which machine this is comes from --machine, $JOBSPLIT_MACHINE, a scheduler's " +
+			"array index, the host name, or a prompt on a terminal. A rerun skips every job already ok " +
+			"in results/<machine>.csv.\n\n" + exitCodesHelp,
+		Flags: append(sweepFlags(),
+			&cli.StringFlag{Name: "machine", Aliases: []string{"m"}, Usage: "run as machine `NAME` of machines.json"},
+			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "run without asking"},
+			&cli.StringFlag{Name: "expect-digest", Usage: "refuse to run unless the digest starts with `PREFIX`"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "run `N` jobs at once (default: the machine's cores)"},
+			&cli.BoolFlag{Name: "retry-failed", Usage: "run again jobs that failed or timed out in an earlier run"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the final summary"},
+			&cli.DurationFlag{Name: "progress-every", Value: 10 * time.Second, Usage: "without a terminal, print a progress line this often"},
+			&cli.DurationFlag{Name: "kill-grace", Usage: "time between SIGTERM and SIGKILL for a stopped job (default: the config's, or 10s)"},
+		),
+		OnUsageError: usageError,
+		Action: func(c *cli.Context) error {
+			return runRun(c.Context, runOptions{
+				Sweep:         sweepOptions(c),
+				Machine:       c.String("machine"),
+				Yes:           c.Bool("yes"),
+				ExpectDigest:  c.String("expect-digest"),
+				Workers:       c.Int("workers"),
+				RetryFailed:   c.Bool("retry-failed"),
+				Quiet:         c.Bool("quiet"),
+				ProgressEvery: c.Duration("progress-every"),
+				KillGrace:     c.Duration("kill-grace"),
+				Stdin:         os.Stdin,
+				Stderr:        c.App.ErrWriter,
+			})
+		},
+	}
+}
+
+type runOptions struct {
+	Sweep         jobs.Options
+	Machine       string
+	Yes           bool
+	ExpectDigest  string
+	Workers       int
+	RetryFailed   bool
+	Quiet         bool
+	ProgressEvery time.Duration
+	KillGrace     time.Duration
+	Stdin         *os.File
+	Stderr        io.Writer
+}
+
+func runRun(ctx context.Context, opts runOptions) error {
+	s, err := loadSweep(opts.Sweep)
+	if err != nil {
+		return err
+	}
+	interactive := term.IsTerminal(int(opts.Stdin.Fd()))
+	machine, err := identify(s, opts, interactive)
+	if err != nil {
+		return err
+	}
+	digest := s.Plan.Digest
+	if opts.ExpectDigest != "" && !strings.HasPrefix(digest.String(), strings.ToLower(opts.ExpectDigest)) {
+		return withHint(fmt.Errorf("digest %s does not start with %s: this host's files differ from the expected ones", digest.Short(), opts.ExpectDigest),
+			"compare 'jobsplit plan' on every host; config, machines.json and the pool must be the same")
+	}
+	if opts.Workers < 0 {
+		return withHint(errors.New("--workers must be at least 1"), "pass -j N with N >= 1, or leave it out to use the machine's cores")
+	}
+	r, err := jobs.NewRunner(s, jobs.RunOptions{
+		Machine: machine, Workers: opts.Workers, RetryFailed: opts.RetryFailed,
+		Version: version, KillGrace: opts.KillGrace,
+		Warn: func(msg string) { fmt.Fprintf(opts.Stderr, "jobsplit: warning: %s\n", msg) },
+	})
+	if err != nil {
+		return err
+	}
+	share := len(r.Share().Jobs)
+	if !opts.Quiet {
+		fmt.Fprintf(opts.Stderr, "machine %s, digest %s, %s in its share", machine, digest.Short(), countJobs(share))
+		if r.Skipped() > 0 {
+			fmt.Fprintf(opts.Stderr, " (%d done earlier, %d to run)", r.Skipped(), r.Pending())
+		}
+		fmt.Fprintf(opts.Stderr, ", %d workers\n", r.Workers())
+	}
+	if share == 0 {
+		fmt.Fprintf(opts.Stderr, "machine %s has no jobs in this plan: nothing to do\n", machine)
+		return nil
+	}
+	if !opts.Yes && interactive && r.Pending() > 0 {
+		if err := confirm(opts, fmt.Sprintf("Run %s as %s? [y/N] ", countJobs(r.Pending()), machine)); err != nil {
+			return err
+		}
+	}
+	sum, runErr := runWithDisplay(ctx, r, machine, opts)
+	if sum != nil {
+		printSummary(opts.Stderr, machine, sum, r)
+	}
+	switch {
+	case errors.Is(runErr, context.Canceled):
+		return quiet{errInterrupted}
+	case runErr != nil:
+		return runErr
+	case sum.Failed+sum.Timeout > 0 || len(r.EarlierFailed()) > 0:
+		return quiet{errJobsFailed}
+	}
+	return nil
+}
+
+// identify answers "which machine is this?", asking on a terminal when no
+// flag, variable, scheduler or host name tells.
+func identify(s *jobs.Sweep, opts runOptions, interactive bool) (string, error) {
+	hostname, _ := os.Hostname()
+	index, indexSource := schedulerIndex()
+	name, _, err := s.Machines.Identify(machines.Clues{
+		Flag: opts.Machine, Env: os.Getenv("JOBSPLIT_MACHINE"),
+		Index: index, IndexSource: indexSource, Hostname: hostname,
+	})
+	var notListed *machines.NotListedError
+	switch {
+	case err == nil:
+		return name, nil
+	case errors.As(err, &notListed):
+		return "", unknownMachine(notListed.Name, s)
+	case errors.Is(err, machines.ErrUnknownMachine) && interactive:
+		return promptMachine(s, opts)
+	case errors.Is(err, machines.ErrUnknownMachine):
+		return "", withHint(errors.New("cannot tell which machine this is: pass --machine NAME or set JOBSPLIT_MACHINE"),
+			"choices: %s", strings.Join(s.Machines.Names(), ", "))
+	}
+	return "", err
+}
+
+// schedulerIndex is the seam for a scheduler's array index (Slurm, PBS,
+// SGE, LSF, Kubernetes); -1 means none.
+func schedulerIndex() (int, string) { return -1, "" }
