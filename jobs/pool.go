@@ -5,15 +5,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
-
-	"github.com/zeebo/blake3"
-
-	"github.com/jobsplit/jobsplit/split"
 )
 
 // Job is one job of the pool.
@@ -42,6 +36,9 @@ type Pool struct {
 	axes     [][]string // grid values per column
 	refs     []rowRef   // in id order
 	sorted   []int      // column positions in name order
+	// content is the sum of every row's hash: what the digest covers of
+	// the jobs, the same whatever the row order.
+	content [4]uint64
 }
 
 type poolKind uint8
@@ -207,142 +204,4 @@ func (p *Pool) sortedColumns() []int {
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(p.Columns[a], p.Columns[b]) })
 	return order
-}
-
-// appendField appends a length-prefixed string.
-func appendField(buf []byte, s string) []byte {
-	n := len(s)
-	for n >= 0x80 {
-		buf = append(buf, byte(n)|0x80)
-		n >>= 7
-	}
-	buf = append(buf, byte(n))
-	return append(buf, s...)
-}
-
-// rowProblem is a bad row found while checking the pool.
-type rowProblem struct {
-	ref int
-	err error
-}
-
-// finish checks every row, hashes the ids of a pool without an id column
-// (on every core), sorts the jobs by id and refuses duplicates.
-func (p *Pool) finish(lineOf func(rowRef) int) error {
-	if len(p.refs) == 0 {
-		return &PoolError{File: p.Source, Problem: "no jobs: the pool is empty"}
-	}
-	p.sorted = p.sortedColumns()
-	width := len(p.Columns)
-	if p.idColumn >= 0 {
-		width++
-	}
-	workers := runtime.GOMAXPROCS(0)
-	chunk := (len(p.refs) + workers - 1) / workers
-	problems := make([]*rowProblem, workers)
-	var wg sync.WaitGroup
-	for w := 0; w*chunk < len(p.refs); w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(p.refs))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			problems[w] = p.checkRows(lo, hi, width)
-		}()
-	}
-	wg.Wait()
-	for _, prob := range problems {
-		if prob != nil {
-			return &PoolError{File: p.Source, Line: lineOf(p.refs[prob.ref]), Problem: prob.err.Error()}
-		}
-	}
-	if p.hashed() {
-		slices.SortFunc(p.refs, func(a, b rowRef) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.at, b.at)) })
-	} else {
-		slices.SortFunc(p.refs, func(a, b rowRef) int { return cmp.Or(strings.Compare(a.id, b.id), cmp.Compare(a.at, b.at)) })
-	}
-	var dups []string
-	for i := 1; i < len(p.refs) && len(dups) < 5; i++ {
-		a, b := p.refs[i-1], p.refs[i]
-		if a.key != b.key || a.id != b.id {
-			continue
-		}
-		what := fmt.Sprintf("job id %q", a.id)
-		if p.hashed() {
-			what = "the same parameters"
-		}
-		noun := "lines"
-		if p.kind == gridPool {
-			noun = "grid rows"
-		}
-		dups = append(dups, fmt.Sprintf("%s %d and %d have %s", noun, lineOf(a), lineOf(b), what))
-	}
-	if len(dups) > 0 {
-		return &PoolError{File: p.Source, Problem: "duplicate jobs: " + strings.Join(dups, "; ")}
-	}
-	return nil
-}
-
-// checkRows checks rows lo..hi and hashes their ids; it returns the first
-// problem.
-func (p *Pool) checkRows(lo, hi, width int) *rowProblem {
-	var fields []string
-	var buf []byte
-	for i := lo; i < hi; i++ {
-		ref := &p.refs[i]
-		var err error
-		if fields, err = p.fields(*ref, fields[:0]); err != nil {
-			return &rowProblem{i, err}
-		}
-		if len(fields) != width {
-			return &rowProblem{i, errFieldCount}
-		}
-		if p.idColumn >= 0 {
-			if err := checkID(fields[p.idColumn]); err != nil {
-				return &rowProblem{i, err}
-			}
-			ref.id = fields[p.idColumn]
-			continue
-		}
-		buf = buf[:0]
-		for _, k := range p.sorted {
-			buf = appendField(buf, p.Columns[k])
-			buf = appendField(buf, fields[k])
-		}
-		sum := blake3.Sum256(buf)
-		ref.key = binary.BigEndian.Uint64(sum[:8])
-	}
-	return nil
-}
-
-// fieldOf maps a column position to its position among a row's fields,
-// which include the id column.
-func (p *Pool) fieldOf(column int) int {
-	if p.idColumn >= 0 && column >= p.idColumn {
-		return column + 1
-	}
-	return column
-}
-
-// writeDigest writes the jobs in id order, each its id and its values with
-// the columns in name order, after the column names.
-func (p *Pool) writeDigest(d *split.Digester) {
-	d.String("jobs")
-	d.Uint(uint64(len(p.sorted)))
-	for _, k := range p.sorted {
-		d.String(p.Columns[k])
-	}
-	d.Uint(uint64(len(p.refs)))
-	var fields []string
-	var id [16]byte
-	for _, ref := range p.refs {
-		if p.hashed() {
-			d.Bytes(appendKey(id[:0], ref.key))
-		} else {
-			d.String(ref.id)
-		}
-		fields, _ = p.fields(ref, fields[:0])
-		for _, k := range p.sorted {
-			d.String(fields[p.fieldOf(k)])
-		}
-	}
 }

@@ -1,13 +1,13 @@
 package jobs
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // PoolError is a problem in the job pool, with the line when known.
@@ -42,28 +42,44 @@ func ReadPoolFile(path, format string) (*Pool, error) {
 }
 
 // readText reads a whole pool source and drops a UTF-8 byte order mark.
+// The bytes become the text without a copy: nothing writes to them again.
 func readText(r io.Reader, source string) (string, error) {
-	var buf bytes.Buffer
-	if f, ok := r.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Size() > 0 {
-			if st.Size() > maxPoolFile {
-				return "", &PoolError{File: source, Problem: "larger than 4 GiB: split the pool"}
-			}
-			buf.Grow(int(st.Size()) + 1)
-		}
-	}
-	if _, err := buf.ReadFrom(io.LimitReader(r, maxPoolFile+1)); err != nil {
+	data, err := readAll(r)
+	if err != nil {
 		return "", fmt.Errorf("read jobs %s: %w", source, err)
 	}
-	if buf.Len() > maxPoolFile {
+	if int64(len(data)) > maxPoolFile {
 		return "", &PoolError{File: source, Problem: "larger than 4 GiB: split the pool"}
 	}
-	text := strings.TrimPrefix(buf.String(), "\xef\xbb\xbf")
+	text := ""
+	if len(data) > 0 {
+		text = unsafe.String(&data[0], len(data))
+	}
+	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
 	if !utf8.ValidString(text) {
 		line := 1 + strings.Count(text[:firstInvalid(text)], "\n")
 		return "", &PoolError{File: source, Line: line, Problem: "not valid UTF-8"}
 	}
 	return text, nil
+}
+
+// readAll reads r to the end; a file is read into a buffer of its size.
+func readAll(r io.Reader) ([]byte, error) {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= maxPoolFile {
+			data := make([]byte, st.Size())
+			n, err := io.ReadFull(f, data)
+			if err == io.ErrUnexpectedEOF {
+				err = nil // the file shrank while we read it
+			}
+			if err != nil {
+				return nil, err
+			}
+			rest, err := io.ReadAll(io.LimitReader(f, maxPoolFile+1-int64(n)))
+			return append(data[:n], rest...), err
+		}
+	}
+	return io.ReadAll(io.LimitReader(r, maxPoolFile+1))
 }
 
 func firstInvalid(s string) int {
@@ -110,6 +126,7 @@ func ReadCSV(r io.Reader, source string) (*Pool, error) {
 	var skipped int
 	p.Parent, text, skipped = readPreamble(text)
 	p.text = text
+	p.refs = make([]rowRef, 0, strings.Count(text, "\n")+1)
 	sc := &csvScanner{text: text, line: 1 + skipped}
 	record, line, quoted, err, ok := sc.next()
 	if !ok {
@@ -192,6 +209,7 @@ func ReadLines(r io.Reader, source string) (*Pool, error) {
 		return nil, err
 	}
 	p := &Pool{Source: source, Columns: []string{"arg"}, kind: linesPool, idColumn: -1, text: text}
+	p.refs = make([]rowRef, 0, strings.Count(text, "\n")+1)
 	for pos := 0; pos < len(text); {
 		end := strings.IndexByte(text[pos:], '\n')
 		if end < 0 {

@@ -1,0 +1,226 @@
+package jobs
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/zeebo/blake3"
+
+	"github.com/jobsplit/jobsplit/split"
+)
+
+// appendField appends a length-prefixed string.
+func appendField(buf []byte, s string) []byte {
+	n := len(s)
+	for n >= 0x80 {
+		buf = append(buf, byte(n)|0x80)
+		n >>= 7
+	}
+	buf = append(buf, byte(n))
+	return append(buf, s...)
+}
+
+// rowProblem is a bad row found while checking the pool.
+type rowProblem struct {
+	ref int
+	err error
+}
+
+// finish checks every row and hashes it, on every core and in file order
+// (rows are read where they lie, which is what keeps a large pool fast),
+// then sorts the jobs by id and refuses duplicates.
+//
+// A row's hash is blake3 over its canonical encoding: the id (when the pool
+// has an id column), then each column's name and value in name order. A
+// pool without an id column takes the first 8 bytes of that hash as the
+// job's id. The pool's content is the sum of all row hashes modulo 2^256, a
+// multiset hash: row order cannot change it, and since duplicates are
+// refused every set of jobs has its own sum.
+func (p *Pool) finish(lineOf func(rowRef) int) error {
+	if len(p.refs) == 0 {
+		return &PoolError{File: p.Source, Problem: "no jobs: the pool is empty"}
+	}
+	p.sorted = p.sortedColumns()
+	width := len(p.Columns)
+	if p.idColumn >= 0 {
+		width++
+	}
+	workers := runtime.GOMAXPROCS(0)
+	chunk := (len(p.refs) + workers - 1) / workers
+	type part struct {
+		problem *rowProblem
+		sum     [4]uint64
+	}
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := 0; w*chunk < len(p.refs); w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(p.refs))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[w].sum, parts[w].problem = p.checkRows(lo, hi, width)
+		}()
+	}
+	wg.Wait()
+	for _, part := range parts {
+		if part.problem != nil {
+			return &PoolError{File: p.Source, Line: lineOf(p.refs[part.problem.ref]), Problem: part.problem.err.Error()}
+		}
+		p.content = addSum(p.content, part.sum)
+	}
+	p.sortByID()
+	var dups []string
+	for i := 1; i < len(p.refs) && len(dups) < 5; i++ {
+		a, b := p.refs[i-1], p.refs[i]
+		if a.key != b.key || a.id != b.id {
+			continue
+		}
+		what := fmt.Sprintf("job id %q", a.id)
+		if p.hashed() {
+			what = "the same parameters"
+		}
+		noun := "lines"
+		if p.kind == gridPool {
+			noun = "grid rows"
+		}
+		dups = append(dups, fmt.Sprintf("%s %d and %d have %s", noun, lineOf(a), lineOf(b), what))
+	}
+	if len(dups) > 0 {
+		return &PoolError{File: p.Source, Problem: "duplicate jobs: " + strings.Join(dups, "; ")}
+	}
+	return nil
+}
+
+// checkRows checks rows lo..hi, hashes them and returns the sum of their
+// hashes, or the first problem.
+func (p *Pool) checkRows(lo, hi, width int) ([4]uint64, *rowProblem) {
+	var fields []string
+	var buf []byte
+	var sum [4]uint64
+	for i := lo; i < hi; i++ {
+		ref := &p.refs[i]
+		var err error
+		if fields, err = p.fields(*ref, fields[:0]); err != nil {
+			return sum, &rowProblem{i, err}
+		}
+		if len(fields) != width {
+			return sum, &rowProblem{i, errFieldCount}
+		}
+		buf = buf[:0]
+		if p.idColumn >= 0 {
+			if err := checkID(fields[p.idColumn]); err != nil {
+				return sum, &rowProblem{i, err}
+			}
+			ref.id = fields[p.idColumn]
+			buf = appendField(buf, ref.id)
+		}
+		for _, k := range p.sorted {
+			buf = appendField(buf, p.Columns[k])
+			buf = appendField(buf, fields[p.fieldOf(k)])
+		}
+		h := blake3.Sum256(buf)
+		if p.hashed() {
+			ref.key = binary.BigEndian.Uint64(h[:8])
+		}
+		sum = addSum(sum, [4]uint64{
+			binary.LittleEndian.Uint64(h[0:]), binary.LittleEndian.Uint64(h[8:]),
+			binary.LittleEndian.Uint64(h[16:]), binary.LittleEndian.Uint64(h[24:]),
+		})
+	}
+	return sum, nil
+}
+
+// addSum adds two 256-bit numbers modulo 2^256 (little-endian limbs).
+func addSum(a, b [4]uint64) [4]uint64 {
+	var carry uint64
+	for i := range a {
+		a[i], carry = addCarry(a[i], b[i], carry)
+	}
+	return a
+}
+
+func addCarry(x, y, carry uint64) (uint64, uint64) {
+	sum := x + y + carry
+	return sum, ((x & y) | ((x | y) &^ sum)) >> 63
+}
+
+// sortByID puts the jobs in id order, equal ids in file order (by offset)
+// so that duplicates are reported by line. Hashed ids are first spread by
+// their top byte in place (an American flag pass: no second copy of a
+// large pool), then each small bucket is sorted in cache.
+func (p *Pool) sortByID() {
+	if !p.hashed() {
+		slices.SortFunc(p.refs, func(a, b rowRef) int { return cmp.Or(strings.Compare(a.id, b.id), cmp.Compare(a.at, b.at)) })
+		return
+	}
+	byKey := func(a, b rowRef) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.at, b.at)) }
+	for _, bucket := range spreadByTopByte(p.refs) {
+		slices.SortFunc(bucket, byKey)
+	}
+}
+
+// spreadByTopByte permutes refs in place so that they are grouped by the
+// top byte of their key, in byte order, and returns the groups.
+func spreadByTopByte(refs []rowRef) [][]rowRef {
+	top := func(r rowRef) int { return int(r.key >> 56) }
+	var start, next [257]int
+	for _, r := range refs {
+		start[top(r)+1]++
+	}
+	for b := 1; b <= 256; b++ {
+		start[b] += start[b-1]
+	}
+	next = start
+	for b := range 256 {
+		for next[b] < start[b+1] {
+			r := refs[next[b]]
+			if t := top(r); t != b {
+				// Swap r into its own bucket; what comes back is placed next.
+				refs[next[b]], refs[next[t]] = refs[next[t]], r
+				next[t]++
+				continue
+			}
+			next[b]++
+		}
+	}
+	buckets := make([][]rowRef, 0, 256)
+	for b := range 256 {
+		if start[b] < start[b+1] {
+			buckets = append(buckets, refs[start[b]:start[b+1]])
+		}
+	}
+	return buckets
+}
+
+// fieldOf maps a column position to its position among a row's fields,
+// which include the id column.
+func (p *Pool) fieldOf(column int) int {
+	if p.idColumn >= 0 && column >= p.idColumn {
+		return column + 1
+	}
+	return column
+}
+
+// writeDigest writes the pool: its columns in name order, how ids are
+// made, the number of jobs and the sum of their row hashes.
+func (p *Pool) writeDigest(d *split.Digester) {
+	d.String("jobs")
+	d.Uint(uint64(len(p.sorted)))
+	for _, k := range p.sorted {
+		d.String(p.Columns[k])
+	}
+	if p.hashed() {
+		d.String("hashed ids")
+	} else {
+		d.String("id column")
+	}
+	d.Uint(uint64(len(p.refs)))
+	for _, limb := range p.content {
+		d.Uint(limb)
+	}
+}
