@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -51,42 +54,75 @@ type collectOptions struct {
 }
 
 // collect joins the result files of the current plan.
-func collect(opts collectOptions, stderr io.Writer) (*results.Collection, error) {
+func collect(opts collectOptions, stderr io.Writer) (*results.Collection, *jobs.Sweep, error) {
 	sort, err := results.ParseSortOrder(opts.Sort)
 	if err != nil {
-		return nil, withHint(err, "pass --sort plan, --sort id or --sort started")
+		return nil, nil, withHint(err, "pass --sort plan, --sort id or --sort started")
 	}
 	s, err := loadSweep(opts.Sweep)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	paths := opts.Paths
 	if len(paths) == 0 {
 		paths = []string{s.ResultsDir()}
 	}
+	for _, out := range []string{opts.Output, opts.Missing} {
+		if dir := insideAny(out, paths); dir != "" {
+			return nil, nil, withHint(fmt.Errorf("%s is inside %s, which collect reads: the next collect would count its rows twice", out, dir),
+				"write it elsewhere, such as -o all.csv")
+		}
+	}
 	c, err := results.Collect(s.ResultsPlan(), paths, results.Options{AllowMixed: opts.AllowMixed, Sort: sort})
 	var mixed *results.MixedDigestError
 	switch {
 	case errors.As(err, &mixed):
-		return nil, withHint(err, "collect with the config, pool and machines.json the hosts ran, or pass --allow-mixed")
+		return nil, nil, withHint(err, "collect with the config, pool and machines.json the hosts ran, or pass --allow-mixed")
 	case errors.Is(err, results.ErrNoFiles):
-		return nil, withHint(err, "copy results/ from every host here, or name the folders: jobsplit collect-results DIR...")
+		return nil, nil, withHint(err, "copy results/ from every host here, or name the folders: jobsplit collect-results DIR...")
 	case err != nil:
-		return nil, err
+		return nil, nil, err
 	}
 	for _, w := range c.Warnings {
 		fmt.Fprintf(stderr, "jobsplit: warning: %s\n", w)
 	}
-	return c, nil
+	return c, s, nil
+}
+
+// insideAny returns the folder of paths that holds file, or "".
+func insideAny(file string, paths []string) string {
+	if file == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return ""
+	}
+	for _, p := range paths {
+		dir, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil && st.IsDir() && filepath.Dir(abs) == dir && strings.HasSuffix(abs, ".csv") {
+			return p
+		}
+	}
+	return ""
 }
 
 func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
-	c, err := collect(opts, stderr)
+	c, s, err := collect(opts, stderr)
 	if err != nil {
 		return err
 	}
 	if opts.Missing != "" {
-		if err := results.WriteFileAtomic(opts.Missing, c.WriteMissing); err != nil {
+		err := results.WriteFileAtomic(opts.Missing, func(w io.Writer) error {
+			if _, err := io.WriteString(w, s.MissingHeader()); err != nil {
+				return err
+			}
+			return c.WriteMissing(w)
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -105,6 +141,14 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 		return err
 	}
 	if !c.Summary.Complete {
+		if !opts.JSON {
+			t := c.Summary.Total
+			fmt.Fprintf(stderr, "incomplete: %d of %d jobs not ok (%d failed, %d missing)", t.Planned-t.OK, t.Planned, t.Failed, t.Missing)
+			if opts.Missing == "" {
+				fmt.Fprint(stderr, "; --missing FILE writes them as a pool to re-plan")
+			}
+			fmt.Fprintln(stderr)
+		}
 		return quiet{errIncomplete}
 	}
 	return nil

@@ -66,6 +66,7 @@ func runPlan(w io.Writer, opts planOptions) error {
 // planReport is the JSON form of a plan.
 type planReport struct {
 	Digest   string          `json:"digest"`
+	Parent   string          `json:"parent,omitempty"`
 	Short    string          `json:"short"`
 	Version  int             `json:"version"`
 	Total    int             `json:"total"`
@@ -88,7 +89,7 @@ func planJSON(s *jobs.Sweep) planReport {
 	p := s.Plan
 	r := planReport{
 		Digest: p.Digest.String(), Short: p.Digest.Short(), Version: split.Version,
-		Total: p.Total, Strategy: p.Strategy,
+		Total: p.Total, Strategy: p.Strategy, Parent: s.Pool.Parent,
 	}
 	for i, share := range p.Shares {
 		m := s.Machines[i]
@@ -110,6 +111,9 @@ func planJSON(s *jobs.Sweep) planReport {
 func printPlan(w io.Writer, s *jobs.Sweep) error {
 	p := s.Plan
 	fmt.Fprintf(w, "digest    %s  (%s)\n", p.Digest.Short(), p.Digest)
+	if s.Pool.Parent != "" {
+		fmt.Fprintf(w, "re-plan   of %s: results keep that sweep's digest\n", s.Pool.Parent[:12])
+	}
 	fmt.Fprintf(w, "jobs      %d\n", p.Total)
 	fmt.Fprintf(w, "strategy  %s\n\n", p.Strategy)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

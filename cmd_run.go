@@ -98,7 +98,7 @@ func runRun(ctx context.Context, opts runOptions) error {
 		if r.Skipped() > 0 {
 			fmt.Fprintf(opts.Stderr, " (%d done earlier, %d to run)", r.Skipped(), r.Pending())
 		}
-		fmt.Fprintf(opts.Stderr, ", %d workers\n", r.Workers())
+		fmt.Fprintf(opts.Stderr, ", %s\n", plural(r.Workers(), "worker"))
 	}
 	if share == 0 {
 		fmt.Fprintf(opts.Stderr, "machine %s has no jobs in this plan: nothing to do\n", machine)

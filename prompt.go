@@ -54,9 +54,12 @@ func confirm(opts runOptions, question string) error {
 }
 
 // countJobs says "1 job" or "n jobs".
-func countJobs(n int) string {
+func countJobs(n int) string { return plural(n, "job") }
+
+// plural says "1 thing" or "n things".
+func plural(n int, noun string) string {
 	if n == 1 {
-		return "1 job"
+		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " jobs"
+	return strconv.Itoa(n) + " " + noun + "s"
 }

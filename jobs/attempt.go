@@ -88,7 +88,7 @@ func (r *Runner) runAttempt(ctx context.Context, job Job, attempt int) (results.
 	row := results.Row{
 		JobID: job.ID, Machine: r.opts.Machine, Status: out.Status, ExitCode: out.ExitCode,
 		Attempt: attempt, StartedAt: out.Started, Duration: out.Duration,
-		Digest: r.sweep.Plan.Digest.String(), Params: job.Values,
+		Digest: r.sweep.ResultDigest(), Params: job.Values,
 	}
 	var warning string
 	row.Results, warning = r.readResult(resultFile)
