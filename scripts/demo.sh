@@ -1,7 +1,8 @@
 #!/bin/sh
-# make demo: the bundled example end to end, as a new user would try it on
-# one machine: write it into a temporary directory, plan, run this host's
-# share as one machine, and show the results table.
+# make demo: the bundled example end to end on this machine, as a new user
+# would try it: write it into a temporary directory, plan, run each
+# machine's share (here one after another, on real hosts one per host),
+# then join the results into one table.
 set -eu
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 dir=$(mktemp -d "${TMPDIR:-/tmp}/jobsplit-demo.XXXXXX")
@@ -10,8 +11,14 @@ echo "== jobsplit init $dir"
 cd "$dir"
 echo "== jobsplit plan"
 "$bin" plan
-echo "== jobsplit run --machine gamma --yes"
-"$bin" run --machine gamma --yes --progress-every 1s
-echo "== results/gamma.csv"
-cat results/gamma.csv
+for machine in gamma alpha beta; do
+	echo "== jobsplit run --machine $machine --yes"
+	"$bin" run --machine "$machine" --yes --progress-every 1s
+done
+echo "== jobsplit collect-results -o all.csv"
+"$bin" collect-results -o all.csv
+echo "== all.csv"
+if command -v column >/dev/null 2>&1; then column -s, -t <all.csv; else cat all.csv; fi
+echo "== jobsplit merge-logs --format text --job 001"
+"$bin" merge-logs --format text --job 001
 echo "== the demo is in $dir"
