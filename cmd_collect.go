@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,7 +79,7 @@ func collect(opts collectOptions, stderr io.Writer) (*results.Collection, *jobs.
 	switch {
 	case errors.As(err, &mixed):
 		return nil, nil, withHint(err, "collect with the config, pool and machines.json the hosts ran, or pass --allow-mixed")
-	case errors.Is(err, results.ErrNoFiles):
+	case errors.Is(err, results.ErrNoFiles), len(opts.Paths) == 0 && errors.Is(err, fs.ErrNotExist):
 		return nil, nil, withHint(err, "copy results/ from every host here, or name the folders: jobsplit collect-results DIR...")
 	case err != nil:
 		return nil, nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/urfave/cli/v2"
 )
@@ -76,5 +77,12 @@ func exitCode(err error) int {
 
 // usageError turns urfave/cli's usage complaints into one line and a hint.
 func usageError(c *cli.Context, err error, _ bool) error {
+	// The flag package ends a bad value with ": parse error", which says
+	// nothing the rest of the line does not.
+	if m := badFlagValue.FindStringSubmatch(err.Error()); m != nil {
+		err = fmt.Errorf("invalid value %s for -%s", m[1], m[2])
+	}
 	return withHint(err, "see 'jobsplit %s --help'", c.Command.FullName())
 }
+
+var badFlagValue = regexp.MustCompile(`^invalid value (".*") for flag -([^ :]+): parse error$`)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,9 @@ import (
 type Config struct {
 	// Path is the absolute path the config was read from.
 	Path string `toml:"-"`
+	// Name is the config's path as the user gave it: messages name files
+	// the way the user typed them.
+	Name string `toml:"-"`
 	// Dir is the config's directory; relative paths in it start there.
 	Dir string `toml:"-"`
 
@@ -32,6 +36,9 @@ type Config struct {
 	Results  ResultConfig   `toml:"results"`
 	Logs     LogConfig      `toml:"logs"`
 	Params   map[string]any `toml:"params"`
+
+	// commandLine is the line of [job] command, for later messages.
+	commandLine int
 }
 
 // JobConfig is the [job] table: what each job runs.
@@ -100,7 +107,12 @@ type ConfigError struct {
 	File    string
 	Line    int
 	Problem string
+
+	cause error
 }
+
+// Unwrap returns the error behind the problem, if any.
+func (e *ConfigError) Unwrap() error { return e.cause }
 
 func (e *ConfigError) Error() string {
 	if e.Line > 0 {
@@ -115,11 +127,7 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
-	}
-	return ParseConfig(data, abs)
+	return ParseConfig(data, path)
 }
 
 // ParseConfig reads jobsplit.toml content; path names it in errors and
@@ -128,37 +136,113 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &ConfigError{File: path, Line: line, Problem: fmt.Sprintf(format, args...)}
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, fail(0, "not valid UTF-8")
+		return nil, fail(1+bytes.Count(data[:firstInvalid(string(data))], []byte("\n")), "not valid UTF-8")
 	}
-	cfg := &Config{Path: path, Dir: filepath.Dir(path)}
-	md, err := toml.Decode(string(data), cfg)
+	text := string(data)
+	cfg := &Config{Path: abs, Dir: filepath.Dir(abs), Name: path}
+	md, err := toml.Decode(text, cfg)
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, fail(perr.Position.Line, "%s", perr.Message)
+			return nil, fail(perr.Position.Line, "%s", parseProblem(perr))
 		}
 		if line, problem, ok := typeError(err); ok {
 			return nil, fail(line, "%s", problem)
 		}
 		return nil, fail(0, "%s", strings.TrimPrefix(err.Error(), "toml: "))
 	}
-	// BurntSushi/toml silently skips a non-table where a map is wanted.
-	for _, key := range []toml.Key{{"params"}, {"pool", "grid"}} {
-		if typ := md.Type(key...); typ != "" && typ != "Hash" {
-			return nil, fail(keyLine(string(data), key), "%s must be a table, not %s", key, tomlTypeNames[typ])
+	// BurntSushi/toml silently skips a non-table where a map is wanted, and
+	// takes a table where any value will do as keys nobody decoded.
+	for _, want := range []struct {
+		key   toml.Key
+		types []string
+		what  string
+	}{
+		{toml.Key{"params"}, []string{"Hash"}, "a table"},
+		{toml.Key{"pool", "grid"}, []string{"Hash"}, "a table"},
+		{toml.Key{"job", "command"}, []string{"String", "Array"}, "a string or an array of strings"},
+	} {
+		if typ := md.Type(want.key...); typ != "" && !slices.Contains(want.types, typ) {
+			return nil, fail(keyLine(text, want.key), "%s must be %s, not %s", want.key, want.what, tomlTypeNames[typ])
 		}
 	}
+	cfg.commandLine = keyLine(text, toml.Key{"job", "command"})
 	for _, key := range md.Undecoded() {
 		if !isFreeForm(key) {
-			return nil, fail(keyLine(string(data), key), "unknown key %q", key.String())
+			return nil, fail(keyLine(text, key), "unknown key %q", key.String())
 		}
 	}
 	if err := cfg.check(); err != nil {
+		var kerr *keyError
+		if errors.As(err, &kerr) {
+			return nil, fail(keyLine(text, kerr.key), "%s", err)
+		}
 		return nil, fail(0, "%s", err)
 	}
 	return cfg, nil
+}
+
+// keyError is a problem with the value of one key, whose line the config
+// error then names.
+type keyError struct {
+	key toml.Key
+	err error
+}
+
+func (e *keyError) Error() string { return e.err.Error() }
+func (e *keyError) Unwrap() error { return e.err }
+
+func atKey(err error, key ...string) error {
+	if err == nil {
+		return nil
+	}
+	return &keyError{key: key, err: err}
+}
+
+// parseProblem is a TOML syntax error's message in jobsplit's style: the
+// library's sentences become lowercase phrases without a final period, and
+// a value that one of our types refused names its key.
+func parseProblem(perr toml.ParseError) string {
+	msg := perr.Message
+	for _, r := range tomlRewrites {
+		if r.pattern.MatchString(msg) {
+			msg = r.pattern.ReplaceAllString(msg, r.format)
+			if r.value && perr.LastKey != "" {
+				msg = perr.LastKey + ": " + msg
+			}
+			return msg
+		}
+	}
+	msg = strings.TrimSuffix(msg, ".")
+	if len(msg) > 1 && msg[0] >= 'A' && msg[0] <= 'Z' && msg[1] >= 'a' && msg[1] <= 'z' {
+		msg = strings.ToLower(msg[:1]) + msg[1:]
+	}
+	// Our own Duration and Size refuse values without knowing their key.
+	if perr.LastKey != "" && (strings.HasPrefix(msg, "bad duration ") || strings.HasPrefix(msg, "bad size ")) {
+		msg = perr.LastKey + ": " + msg
+	}
+	return msg
+}
+
+// tomlRewrites are BurntSushi/toml messages that read better rewritten.
+// value marks the messages about a value, which then name its key.
+var tomlRewrites = []struct {
+	pattern *regexp.Regexp
+	format  string
+	value   bool
+}{
+	{regexp.MustCompile(`^Key '(.*)' has already been defined\.$`), "$1 is defined twice", false},
+	{regexp.MustCompile(`^Key '(.*)' was already created as a hash\.$`), "$1 is already a table", false},
+	{regexp.MustCompile(`^Key '(.*)' was already created and cannot be used as an array\.$`), "$1 is already defined: it cannot also be an array of tables", false},
+	{regexp.MustCompile(`^(.*) is out of range for u?int(?:8|16|32|64)?$`), "$1 is out of the range of an integer", true},
+	{regexp.MustCompile(`^(.*) is out of the safe float(?:32|64) range$`), "$1 is out of the range of a float", true},
+	{regexp.MustCompile(`^files cannot contain NULL bytes.*$`), "not a text file: it holds NUL bytes", false},
 }
 
 // isFreeForm reports whether key lies inside a table whose keys are the
@@ -173,29 +257,29 @@ func (c *Config) check() error {
 		return errors.New("[job] command is missing: add command = \"./sim {alpha}\" or an array of arguments")
 	}
 	if _, _, err := c.CommandArgs(); err != nil {
-		return err
+		return atKey(err, "job", "command")
 	}
 	if c.Job.Retries < 0 || c.Job.Retries > 1000 {
-		return fmt.Errorf("[job] retries must be from 0 to 1000, got %d", c.Job.Retries)
+		return atKey(fmt.Errorf("[job] retries must be from 0 to 1000, got %d", c.Job.Retries), "job", "retries")
 	}
 	if _, err := split.ParseStrategy(c.Strategy); err != nil {
-		return err
+		return atKey(err, "strategy")
 	}
 	hasFile, hasGrid := c.Pool.File != "", len(c.Pool.Grid) > 0
 	switch {
 	case hasFile && hasGrid:
-		return errors.New("[pool] has both file and grid: keep one")
+		return atKey(errors.New("[pool] has both file and grid: keep one"), "pool", "file")
 	case !hasFile && !hasGrid:
 		return errors.New("[pool] needs file = \"jobs.csv\" or a [pool.grid] table")
 	}
 	switch c.Pool.Format {
 	case "", "csv", "lines":
 	default:
-		return fmt.Errorf("[pool] format must be \"csv\" or \"lines\", got %q", c.Pool.Format)
+		return atKey(fmt.Errorf("[pool] format must be \"csv\" or \"lines\", got %q", c.Pool.Format), "pool", "format")
 	}
 	for _, col := range c.Results.Columns {
 		if col == "" {
-			return errors.New("[results] columns has an empty name")
+			return atKey(errors.New("[results] columns has an empty name"), "results", "columns")
 		}
 	}
 	return nil
@@ -217,13 +301,49 @@ func (c *Config) CommandArgs() (args []string, shell bool, err error) {
 		for _, a := range v {
 			s, ok := a.(string)
 			if !ok {
-				return nil, false, fmt.Errorf("[job] command array must hold strings, got %v", a)
+				return nil, false, fmt.Errorf("[job] command array must hold only strings, not %s", kindOf(a))
 			}
 			args = append(args, s)
 		}
 		return args, false, nil
 	}
-	return nil, false, fmt.Errorf("[job] command must be a string or an array of strings, got %T", c.Job.Command)
+	return nil, false, fmt.Errorf("[job] command must be a string or an array of strings, not %s", kindOf(c.Job.Command))
+}
+
+// Input resolves a file the config names for reading now: relative to the
+// config's directory, but written the way the user named the config, so
+// that messages show a relative path where the user typed one.
+func (c *Config) Input(path, def string) string {
+	if path == "" {
+		path = def
+	}
+	if c.Name == "" || filepath.IsAbs(path) {
+		return c.Resolve(path, def)
+	}
+	return filepath.Join(filepath.Dir(c.Name), path)
+}
+
+// kindOf names a decoded TOML value's type as a user knows it.
+func kindOf(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "an integer"
+	case float64:
+		return "a float"
+	case bool:
+		return "a boolean"
+	case time.Time:
+		return "a date"
+	case []any:
+		return "an array"
+	case []map[string]any:
+		return "an array of tables"
+	case map[string]any:
+		return "a table"
+	}
+	return "a value"
 }
 
 // Resolve makes a config-relative path absolute, or returns def resolved
@@ -279,7 +399,7 @@ var tomlTypeNames = map[string]string{
 	"primitive (string-like)": "a string",
 	// MetaData.Type's names.
 	"Integer": "an integer", "Float": "a float", "Datetime": "a date", "String": "a string",
-	"Bool": "a boolean", "Array": "an array", "ArrayHash": "an array of tables",
+	"Bool": "a boolean", "Array": "an array", "ArrayHash": "an array of tables", "Hash": "a table",
 }
 
 // typeError turns a TOML type error into its line and one plain sentence:

@@ -13,9 +13,8 @@ import (
 // blank lines skipped.
 
 var (
-	errBareQuote  = errors.New(`bare " in a field that is not quoted`)
-	errQuote      = errors.New(`extraneous or missing " in a quoted field`)
-	errFieldCount = errors.New("row has a different number of fields than the header")
+	errBareQuote = errors.New(`bare " in a field that is not quoted`)
+	errQuote     = errors.New(`extraneous or missing " in a quoted field`)
 )
 
 // csvScanner walks the records of a CSV text.

@@ -32,7 +32,7 @@ func GridPool(grid map[string]any, source string, allowLarge bool) (*Pool, error
 	gridAxes := make([]axis, len(columns))
 	total, over := uint64(1), false
 	for i, name := range columns {
-		if err := checkColumn(name); err != nil {
+		if err := checkParamName("key", name); err != nil {
 			return nil, fail("[pool.grid] %v", err)
 		}
 		a, err := gridAxis(grid[name])
@@ -109,7 +109,7 @@ func gridAxis(v any) (axis, error) {
 	case map[string]any:
 		return gridRange(v)
 	}
-	return axis{}, fmt.Errorf("want a list of values or {from = 1, to = 10, step = 1}, got %v", v)
+	return axis{}, fmt.Errorf("want a list of values or {from = 1, to = 10, step = 1}, not %s", kindOf(v))
 }
 
 func gridRange(r map[string]any) (axis, error) {
@@ -147,7 +147,7 @@ func FormatValue(v any) (string, error) {
 		return strconv.FormatInt(v, 10), nil
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return "", fmt.Errorf("value %v is not a finite number", v)
+			return "", fmt.Errorf("%s is not a finite number", tomlFloat(v))
 		}
 		s := strconv.FormatFloat(v, 'g', -1, 64)
 		if !strings.ContainsAny(s, ".eEn") {

@@ -80,18 +80,19 @@ func TestGridPoolErrors(t *testing.T) {
 		want       string
 	}{
 		{"empty list", `a = []`, false, `jobsplit.toml: [pool.grid] a: no values`},
-		{"not a list", `a = 5`, false, `jobsplit.toml: [pool.grid] a: want a list of values or {from = 1, to = 10, step = 1}, got 5`},
+		{"not a list", `a = 5`, false, `jobsplit.toml: [pool.grid] a: want a list of values or {from = 1, to = 10, step = 1}, not an integer`},
 		{"duplicate value", `a = [1, 2, 1]`, false, `jobsplit.toml: [pool.grid] a: value "1" is listed twice`},
 		{"duplicate value across types", `a = [1, "1"]`, false, `jobsplit.toml: [pool.grid] a: value "1" is listed twice`},
-		{"NaN", `a = [nan]`, false, `jobsplit.toml: [pool.grid] a: value NaN is not a finite number`},
+		{"NaN", `a = [nan]`, false, `jobsplit.toml: [pool.grid] a: nan is not a finite number`},
+		{"NaN in an array value", `a = [[1, nan]]`, false, `jobsplit.toml: [pool.grid] a: nan inside an array is not a finite number`},
 		{"misspelled range key", `a = {from = 1, to = 3, stpe = 1}`, false, `jobsplit.toml: [pool.grid] a: unknown range key "stpe": want from, to and step`},
 		{"range without to", `a = {from = 1}`, false, `jobsplit.toml: [pool.grid] a: a range needs whole numbers: {from = 1, to = 10, step = 1}`},
 		{"float range", `a = {from = 1.0, to = 3}`, false, `jobsplit.toml: [pool.grid] a: a range needs whole numbers: {from = 1, to = 10, step = 1}`},
 		{"backwards range", `a = {from = 3, to = 1}`, false, `jobsplit.toml: [pool.grid] a: a range needs from <= to and step >= 1, got from=3 to=1 step=1`},
 		{"zero step", `a = {from = 1, to = 3, step = 0}`, false, `jobsplit.toml: [pool.grid] a: a range needs from <= to and step >= 1, got from=1 to=3 step=0`},
 		{"negative step", `a = {from = 1, to = 3, step = -1}`, false, `jobsplit.toml: [pool.grid] a: a range needs from <= to and step >= 1, got from=1 to=3 step=-1`},
-		{"reserved name", `seed = [1]`, false, `jobsplit.toml: [pool.grid] column "seed" is reserved by jobsplit: rename it`},
-		{"bad name", `"a b" = [1]`, false, `jobsplit.toml: [pool.grid] column "a b": names may hold only ASCII letters, digits, '_', '-' and '.'`},
+		{"reserved name", `seed = [1]`, false, `jobsplit.toml: [pool.grid] key "seed" is reserved by jobsplit: rename it`},
+		{"bad name", `"a b" = [1]`, false, `jobsplit.toml: [pool.grid] key "a b": names may hold only ASCII letters, digits, '_', '-' and '.'`},
 		{"just over the limit", "a = {from = 1, to = 100000}\nb = {from = 1, to = 101}", false,
 			`jobsplit.toml: [pool.grid] makes 10100000 jobs, more than 10000000: pass --allow-large if that is meant`},
 		// Refused before a billion values are allocated.

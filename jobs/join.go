@@ -16,8 +16,9 @@ func (s *Sweep) ResultsPlan() results.Plan {
 	return p
 }
 
-// ResultsDir is the config's results directory.
-func (s *Sweep) ResultsDir() string { return s.Config.Resolve(s.Config.Results.Dir, "results") }
+// ResultsDir is the config's results directory, to read: relative when
+// the config was named by a relative path.
+func (s *Sweep) ResultsDir() string { return s.Config.Input(s.Config.Results.Dir, "results") }
 
 // LogsDir is the config's logs directory.
 func (s *Sweep) LogsDir() string { return s.Config.Resolve(s.Config.Logs.Dir, "logs") }

@@ -161,16 +161,20 @@ var reservedColumns = map[string]bool{
 }
 
 // checkColumn reports a column name that cannot name a parameter.
-func checkColumn(name string) error {
+func checkColumn(name string) error { return checkParamName("column", name) }
+
+// checkParamName reports a parameter name that cannot be one: noun is what
+// the user wrote it as, a CSV "column" or a TOML "key".
+func checkParamName(noun, name string) error {
 	if name == "" {
-		return fmt.Errorf("empty column name")
+		return fmt.Errorf("empty %s name", noun)
 	}
 	if reservedColumns[name] {
-		return fmt.Errorf("column %q is reserved by jobsplit: rename it", name)
+		return fmt.Errorf("%s %q is reserved by jobsplit: rename it", noun, name)
 	}
 	for _, r := range name {
 		if !(r == '_' || r == '-' || r == '.' || r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
-			return fmt.Errorf("column %q: names may hold only ASCII letters, digits, '_', '-' and '.'", name)
+			return fmt.Errorf("%s %q: names may hold only ASCII letters, digits, '_', '-' and '.'", noun, name)
 		}
 	}
 	return nil

@@ -109,7 +109,7 @@ func (p *Pool) checkRows(lo, hi, width int) ([4]uint64, *rowProblem) {
 			return sum, &rowProblem{i, err}
 		}
 		if len(fields) != width {
-			return sum, &rowProblem{i, errFieldCount}
+			return sum, &rowProblem{i, fieldCountError(len(fields), width)}
 		}
 		buf = buf[:0]
 		if p.idColumn >= 0 {
@@ -133,6 +133,16 @@ func (p *Pool) checkRows(lo, hi, width int) ([4]uint64, *rowProblem) {
 		})
 	}
 	return sum, nil
+}
+
+// fieldCountError is a ragged row: the counts tell a missing value from a
+// comma inside an unquoted value.
+func fieldCountError(got, want int) error {
+	noun := "fields"
+	if got == 1 {
+		noun = "field"
+	}
+	return fmt.Errorf("row has %d %s but the header has %d", got, noun, want)
 }
 
 // addSum adds two 256-bit numbers modulo 2^256 (little-endian limbs).

@@ -74,8 +74,8 @@ func TestReadCSVErrors(t *testing.T) {
 		{"duplicate ids with CRLF and blank lines", "id,x\r\n\r\na,1\r\nb,2\r\n\r\na,3\r\n", `jobs.csv: duplicate jobs: lines 3 and 6 have job id "a"`},
 		{"duplicate rows without ids", "x,y\n1,2\n3,4\n1,2\n", `jobs.csv: duplicate jobs: lines 2 and 4 have the same parameters`},
 		{"duplicate rows in other column order", "x\n1\n2\n1\n", `jobs.csv: duplicate jobs: lines 2 and 4 have the same parameters`},
-		{"short row", "x,y\n1,2\n3\n", `jobs.csv:3: row has a different number of fields than the header`},
-		{"long row", "x,y\n1,2,3\n", `jobs.csv:2: row has a different number of fields than the header`},
+		{"short row", "x,y\n1,2\n3\n", `jobs.csv:3: row has 1 field but the header has 2`},
+		{"long row", "x,y\n1,2,3\n", `jobs.csv:2: row has 3 fields but the header has 2`},
 		{"duplicate header", "x,y,x\n1,2,3\n", `jobs.csv:1: column "x" appears twice in the header`},
 		{"duplicate id header", "id,x,id\n1,2,3\n", `jobs.csv:1: column "id" appears twice in the header`},
 		{"reserved column seed", "x,seed\n1,2\n", `jobs.csv:1: column "seed" is reserved by jobsplit: rename it`},
@@ -231,7 +231,7 @@ func TestReadPoolFile(t *testing.T) {
 		t.Fatalf("lines format: %v, %v", lines, err)
 	}
 	_, err = ReadPoolFile(path, "csv")
-	want := path + ":2: row has a different number of fields than the header"
+	want := path + ":2: row has 1 field but the header has 2"
 	if err == nil || err.Error() != want {
 		t.Errorf("csv format: error %v, want %s", err, want)
 	}

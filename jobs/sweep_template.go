@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -13,15 +14,23 @@ var builtinPlaceholders = []string{"id", "seed", "machine", "attempt"}
 func (s *Sweep) Template() (*Template, error) {
 	for _, p := range s.Params {
 		if slices.Contains(s.Pool.Columns, p.Name) {
-			return nil, fmt.Errorf("[params] %s is also a column of %s: rename one", p.Name, s.Pool.Source)
+			return nil, fmt.Errorf("[params] key %q is also a column of %s: rename one", p.Name, s.Pool.Source)
 		}
 		if slices.Contains(builtinPlaceholders, p.Name) {
-			return nil, fmt.Errorf("[params] %s is reserved by jobsplit: rename it", p.Name)
+			return nil, fmt.Errorf("[params] key %q is reserved by jobsplit: rename it", p.Name)
 		}
 	}
 	known := func(name string) bool {
 		return slices.Contains(builtinPlaceholders, name) || slices.Contains(s.Pool.Columns, name) ||
 			slices.ContainsFunc(s.Params, func(p Param) bool { return p.Name == name })
 	}
-	return ParseTemplate(s.Command, s.Shell, known)
+	t, err := ParseTemplate(s.Command, s.Shell, known)
+	var unknown *PlaceholderError
+	if errors.As(err, &unknown) {
+		unknown.Known = append(append([]string(nil), s.Pool.Columns...), builtinPlaceholders...)
+		for _, p := range s.Params {
+			unknown.Known = append(unknown.Known, p.Name)
+		}
+	}
+	return t, err
 }

@@ -132,10 +132,14 @@ func drawSpec(t *rapid.T) sweepSpec {
 	if s.hasID {
 		s.ids = rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z0-9_-]{1,6}`), len(s.rows), len(s.rows), rapid.ID[string]).Draw(t, "ids")
 	}
-	s.command = rapid.SampledFrom([]string{"echo {alpha}", "./sim", "python3 run.py"}).Draw(t, "command")
-	for i, name := range rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"model", "depth", "rate", "tags", "nested"}), 0, 4, rapid.ID[string]).Draw(t, "params") {
+	// Only a sweep that can run: its placeholders are columns, and no
+	// [params] key is also a column.
+	s.command = rapid.SampledFrom([]string{"echo {" + s.columns[0] + "}", "./sim", "python3 run.py"}).Draw(t, "command")
+	for _, name := range rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"model", "depth", "rate", "tags", "nested"}), 0, 4, rapid.ID[string]).Draw(t, "params") {
 		value := rapid.SampledFrom([]string{`"toy"`, `3`, `0.5`, `["a", "b"]`, `{k = 1, j = "x"}`, `true`, `2024-01-02`}).Draw(t, "param value")
-		_ = i
+		if slices.Contains(s.columns, name) {
+			continue
+		}
 		s.params = append(s.params, [2]string{name, value})
 	}
 	for i, name := range rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z]{1,5}`), 1, 4, rapid.ID[string]).Draw(t, "machines") {
@@ -507,7 +511,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad machines file", map[string]string{"jobsplit.toml": minimalConfig, "jobs.csv": "x\n1\n", "machines.json": `{"m": [1, 0]}`}, Options{},
 			`DIR/machines.json: machine "m": cores must be a whole number from 1 to 1048576, got 0`},
 		{"bad params", map[string]string{"jobsplit.toml": minimalConfig + "[params]\nseed = 1\n", "jobs.csv": "x\n1\n", "machines.json": machinesJSON}, Options{},
-			`DIR/jobsplit.toml: [params] column "seed" is reserved by jobsplit: rename it`},
+			`DIR/jobsplit.toml: [params] key "seed" is reserved by jobsplit: rename it`},
 		{"bad strategy flag", map[string]string{"jobsplit.toml": minimalConfig, "jobs.csv": "x\n1\n", "machines.json": machinesJSON}, Options{Strategy: "fast"},
 			`unknown strategy "fast": want "proportional" or "cost"`},
 		{"cost strategy without costs", map[string]string{"jobsplit.toml": minimalConfig, "jobs.csv": "x\n1\n", "machines.json": machinesJSON}, Options{Strategy: "cost"},

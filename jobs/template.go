@@ -21,6 +21,18 @@ type piece struct {
 	placeholder bool
 }
 
+// PlaceholderError is a placeholder the command uses but no column,
+// parameter or built-in value fills.
+type PlaceholderError struct {
+	Name string
+	// Known are the placeholders that exist, when the caller knows them.
+	Known []string
+}
+
+func (e *PlaceholderError) Error() string {
+	return fmt.Sprintf("[job] command: unknown placeholder {%s}", e.Name)
+}
+
 // Lookup gives a placeholder's value for one job.
 type Lookup func(name string) (string, bool)
 
@@ -58,7 +70,7 @@ func parsePieces(s string, known func(string) bool) ([]piece, error) {
 			}
 			name := s[i+1 : i+1+end]
 			if !known(name) {
-				return nil, fmt.Errorf("[job] command: unknown placeholder {%s}", name)
+				return nil, &PlaceholderError{Name: name}
 			}
 			if lit.Len() > 0 {
 				pieces = append(pieces, piece{text: lit.String()})

@@ -44,7 +44,7 @@ type Reader struct {
 func OpenReader(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read log %s: %w", path, err)
+		return nil, fmt.Errorf("read log %s: %w", path, pathless(err))
 	}
 	r, err := NewReader(path, f)
 	if err != nil {
@@ -141,7 +141,7 @@ func (r *Reader) accept(line []byte, complete, tooLong bool) bool {
 			r.tail = "last line is not a complete record"
 		}
 	case r.records == 0 && r.skipped == 0:
-		r.err = fmt.Errorf("read log %s: not a log: line %d is not a JSON object with a time field: %w", r.path, r.lines, err)
+		r.err = fmt.Errorf("read log %s: not a log: line %d: %w", r.path, r.lines, err)
 		r.done = true
 	default:
 		r.skip(fmt.Sprintf("line %d: %v", r.lines, err))

@@ -24,6 +24,16 @@ type Record struct {
 // usable "time" field.
 var ErrNoTime = errors.New(`no RFC 3339 "time" field`)
 
+// badTimeError is a "time" field that is not an RFC 3339 time; it is an
+// ErrNoTime.
+type badTimeError struct{ value string }
+
+func (e *badTimeError) Error() string {
+	return fmt.Sprintf("%q is not an RFC 3339 time", e.value)
+}
+
+func (e *badTimeError) Is(target error) bool { return target == ErrNoTime }
+
 // ParseRecord parses one log line: a JSON object with a "time" string in RFC
 // 3339 format (any number of fractional digits, any offset). It accepts
 // exactly the JSON that encoding/json accepts; when a key repeats, the last
@@ -68,8 +78,9 @@ func parseInto(rec *Record, line []byte, prev *Record) error {
 	t, ok := parseUTC(timeTok[1 : len(timeTok)-1])
 	if !ok {
 		var err error
-		if t, err = time.Parse(time.RFC3339Nano, decodeString(timeTok)); err != nil {
-			return fmt.Errorf("%w: %w", ErrNoTime, err)
+		text := decodeString(timeTok)
+		if t, err = time.Parse(time.RFC3339Nano, text); err != nil {
+			return &badTimeError{text}
 		}
 	}
 	if prev == nil {

@@ -5,31 +5,43 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"os"
+	"strings"
 	"unicode/utf8"
 )
 
 // maxPerf and maxCores bound the numbers so that weights stay sane and a
 // typo such as 1e300 is caught rather than planned.
 const (
-	maxPerf  = 1e6
+	maxPerf  = 1_000_000
 	maxCores = 1 << 20
 )
 
-// EntryError is a problem with one machine of machines.json.
+// EntryError is a problem with machines.json: with one machine's entry when
+// Machine is set, and on a known line when Line is set (a syntax error).
 type EntryError struct {
 	File    string
+	Line    int
 	Machine string
 	Problem string
+
+	cause error
 }
 
+// Unwrap returns the error behind the problem, if any: ErrBadName for a
+// name that cannot name a file.
+func (e *EntryError) Unwrap() error { return e.cause }
+
 func (e *EntryError) Error() string {
-	if e.Machine == "" {
-		return fmt.Sprintf("%s: %s", e.File, e.Problem)
+	where := e.File
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
-	return fmt.Sprintf("%s: machine %q: %s", e.File, e.Machine, e.Problem)
+	if e.Machine == "" {
+		return fmt.Sprintf("%s: %s", where, e.Problem)
+	}
+	return fmt.Sprintf("%s: machine %q: %s", where, e.Machine, e.Problem)
 }
 
 // Load reads and checks a machines.json file.
@@ -50,7 +62,7 @@ func Parse(data []byte, file string) (List, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, fail("", "not valid UTF-8")
+		return nil, &EntryError{File: file, Line: lineAt(data, firstInvalid(data)), Problem: "not valid UTF-8"}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail("", "empty file: want an object such as {\"alpha\": [1.0, 8]}")
@@ -60,19 +72,20 @@ func Parse(data []byte, file string) (List, error) {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, fail("", "not a JSON object of machines such as {\"alpha\": [1.0, 8]}")
 	}
+	if err := checkSyntax(data); err != nil {
+		err.File = file
+		return nil, err
+	}
 	var list List
 	seen := map[string]bool{}
 	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fail("", "invalid JSON: %v", err)
-		}
+		tok, _ := dec.Token()
 		name := tok.(string)
 		if err := CheckName(name); err != nil {
-			return nil, fail("", "%v", err)
+			return nil, &EntryError{File: file, Problem: err.Error(), cause: err}
 		}
 		if seen[name] {
-			return nil, fail(name, "listed twice")
+			return nil, &EntryError{File: file, Line: lineAt(data, int(dec.InputOffset())), Machine: name, Problem: "listed twice"}
 		}
 		seen[name] = true
 		var raw json.RawMessage
@@ -88,60 +101,91 @@ func Parse(data []byte, file string) (List, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, fail("", "invalid JSON: %v", err)
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fail("", "unexpected content after the machines object")
-	}
 	if len(list) == 0 {
 		return nil, fail("", "no machines listed")
 	}
 	return list, nil
 }
 
-// entryObject is the long form of a machine entry.
-type entryObject struct {
-	Perf   *json.Number `json:"perf"`
-	Cores  *json.Number `json:"cores"`
-	Memory *string      `json:"memory"`
+// checkSyntax reports a JSON syntax error with its line: encoding/json
+// gives only a byte offset, and a Decoder's offsets are not the file's.
+func checkSyntax(data []byte) *EntryError {
+	var syntax *json.SyntaxError
+	if err := json.Unmarshal(data, new(json.RawMessage)); !errors.As(err, &syntax) {
+		return nil
+	}
+	switch {
+	case strings.HasSuffix(syntax.Error(), "after top-level value"):
+		return &EntryError{Problem: "unexpected content after the machines object"}
+	case syntax.Error() == "unexpected end of JSON input":
+		end := len(bytes.TrimRight(data, " \t\r\n"))
+		return &EntryError{Line: lineAt(data, end), Problem: "invalid JSON: unexpected end of file"}
+	}
+	// The offset counts the offending byte itself.
+	return &EntryError{Line: lineAt(data, int(syntax.Offset)-1), Problem: "invalid JSON: " + syntax.Error()}
 }
 
+// lineAt returns the line of the byte at offset.
+func lineAt(data []byte, offset int) int {
+	offset = min(max(offset, 0), len(data))
+	return 1 + bytes.Count(data[:offset], []byte("\n"))
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+const (
+	wantPair  = "want [perf, cores], such as [1.5, 8]"
+	wantEntry = `want [perf, cores] or {"perf": ..., "cores": ...}`
+)
+
+// parseEntry reads one machine's entry; raw is valid JSON.
 func parseEntry(name string, raw json.RawMessage) (Machine, string) {
-	var perf, cores json.Number
-	var memory string
+	var perf, cores, memory json.RawMessage
 	switch bytes.TrimSpace(raw)[0] {
 	case '[':
-		var pair []json.Number
-		if err := decodeStrict(raw, &pair); err != nil || len(pair) != 2 {
-			return Machine{}, "want [perf, cores], such as [1.5, 8]"
+		var pair []json.RawMessage
+		if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
+			return Machine{}, wantPair
 		}
 		perf, cores = pair[0], pair[1]
 	case '{':
-		var obj entryObject
-		if err := decodeStrict(raw, &obj); err != nil {
-			return Machine{}, fmt.Sprintf("want {\"perf\": 1.5, \"cores\": 8}: %v", err)
+		fields, problem := objectFields(raw)
+		if problem != "" {
+			return Machine{}, problem
 		}
-		if obj.Perf == nil || obj.Cores == nil {
-			return Machine{}, "want both \"perf\" and \"cores\""
-		}
-		perf, cores = *obj.Perf, *obj.Cores
-		if obj.Memory != nil {
-			memory = *obj.Memory
+		perf, cores, memory = fields["perf"], fields["cores"], fields["memory"]
+		if isNull(perf) || isNull(cores) {
+			return Machine{}, `want both "perf" and "cores"`
 		}
 	default:
-		return Machine{}, "want [perf, cores] or {\"perf\": ..., \"cores\": ...}"
+		return Machine{}, wantEntry
 	}
 	m := Machine{Name: name}
-	p, ok := new(big.Rat).SetString(perf.String())
-	if !ok || p.Sign() <= 0 || p.Cmp(new(big.Rat).SetFloat64(maxPerf)) > 0 {
-		return Machine{}, fmt.Sprintf("perf must be a number > 0 and <= %g, got %s", float64(maxPerf), perf)
+	p, ok := number(perf)
+	if !ok || p.Sign() <= 0 || p.Cmp(big.NewRat(maxPerf, 1)) > 0 {
+		return Machine{}, fmt.Sprintf("perf must be a number > 0 and <= %d, got %s", maxPerf, perf)
 	}
 	m.Perf = p
-	c, ok := new(big.Rat).SetString(cores.String())
+	c, ok := number(cores)
 	if !ok || !c.IsInt() || c.Sign() <= 0 || c.Num().Cmp(big.NewInt(maxCores)) > 0 {
 		return Machine{}, fmt.Sprintf("cores must be a whole number from 1 to %d, got %s", maxCores, cores)
 	}
 	m.Cores = int(c.Num().Int64())
-	if memory != "" {
-		size, err := ParseSize(memory)
+	if !isNull(memory) {
+		var text string
+		if err := json.Unmarshal(memory, &text); err != nil {
+			return Machine{}, fmt.Sprintf(`memory must be a size such as "16GiB", got %s`, memory)
+		}
+		size, err := ParseSize(text)
 		if err != nil {
 			return Machine{}, fmt.Sprintf("memory: %v", err)
 		}
@@ -150,9 +194,42 @@ func parseEntry(name string, raw json.RawMessage) (Machine, string) {
 	return m, ""
 }
 
-func decodeStrict(raw json.RawMessage, v any) error {
+// objectFields reads the long form of an entry; raw is a valid JSON object.
+// A key given twice is an error: encoding/json would quietly keep the last.
+func objectFields(raw json.RawMessage) (map[string]json.RawMessage, string) {
+	fields := map[string]json.RawMessage{}
 	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	dec.Token() // {
+	for dec.More() {
+		tok, _ := dec.Token()
+		key, _ := tok.(string)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, wantEntry
+		}
+		switch key {
+		case "perf", "cores", "memory":
+		default:
+			return nil, fmt.Sprintf("unknown key %q: the keys are perf, cores and memory", key)
+		}
+		if _, dup := fields[key]; dup {
+			return nil, fmt.Sprintf("%q is given twice", key)
+		}
+		fields[key] = value
+	}
+	return fields, ""
+}
+
+// number reads a JSON number exactly; a string, even "1", is not one.
+func number(raw json.RawMessage) (*big.Rat, bool) {
+	text := string(bytes.TrimSpace(raw))
+	if text == "" || !(text[0] == '-' || text[0] >= '0' && text[0] <= '9') {
+		return nil, false
+	}
+	return new(big.Rat).SetString(text)
+}
+
+func isNull(raw json.RawMessage) bool {
+	text := bytes.TrimSpace(raw)
+	return len(text) == 0 || string(text) == "null"
 }

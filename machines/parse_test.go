@@ -70,7 +70,7 @@ func TestParseErrors(t *testing.T) {
 	const (
 		wantPair  = `want [perf, cores], such as [1.5, 8]`
 		wantEntry = `want [perf, cores] or {"perf": ..., "cores": ...}`
-		badPerf   = `perf must be a number > 0 and <= 1e+06, got `
+		badPerf   = `perf must be a number > 0 and <= 1000000, got `
 		badCores  = `cores must be a whole number from 1 to 1048576, got `
 	)
 	tests := []struct {
@@ -78,8 +78,9 @@ func TestParseErrors(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"duplicate name", `{"a": [1, 2], "b": [1, 1], "a": [2, 2]}`, `machines.json: machine "a": listed twice`},
-		{"duplicate name by escape", `{"a": [1, 2], "\u0061": [1, 2]}`, `machines.json: machine "a": listed twice`},
+		{"duplicate name", `{"a": [1, 2], "b": [1, 1], "a": [2, 2]}`, `machines.json:1: machine "a": listed twice`},
+		{"duplicate name on line 4", "{\n\"a\": [1, 2],\n\"b\": [1, 1],\n\"a\": [2, 2]}", `machines.json:4: machine "a": listed twice`},
+		{"duplicate name by escape", `{"a": [1, 2], "\u0061": [1, 2]}`, `machines.json:1: machine "a": listed twice`},
 		{"slash in name", `{"a/b": [1, 2]}`, `machines.json: bad machine name "a/b": must not contain a path separator`},
 		{"backslash in name", `{"a\\b": [1, 2]}`, `machines.json: bad machine name "a\\b": must not contain a path separator`},
 		{"dot dot", `{"..": [1, 2]}`, `machines.json: bad machine name "..": must not contain ".."`},
@@ -96,10 +97,13 @@ func TestParseErrors(t *testing.T) {
 		{"perf negative", `{"a": [-1.5, 2]}`, `machines.json: machine "a": ` + badPerf + `-1.5`},
 		{"perf huge", `{"a": [1e300, 2]}`, `machines.json: machine "a": ` + badPerf + `1e300`},
 		{"perf just past the limit", `{"a": [1000000.0000001, 2]}`, `machines.json: machine "a": ` + badPerf + `1000000.0000001`},
-		{"perf NaN as string", `{"a": ["NaN", 2]}`, `machines.json: machine "a": ` + wantPair},
-		{"perf Infinity as string", `{"a": ["Infinity", 2]}`, `machines.json: machine "a": ` + wantPair},
-		{"perf NaN bare", `{"a": [NaN, 2]}`, `machines.json: machine "a": invalid JSON: invalid character 'N' looking for beginning of value`},
-		{"perf bool", `{"a": [true, 2]}`, `machines.json: machine "a": ` + wantPair},
+		{"perf NaN as string", `{"a": ["NaN", 2]}`, `machines.json: machine "a": ` + badPerf + `"NaN"`},
+		{"perf Infinity as string", `{"a": ["Infinity", 2]}`, `machines.json: machine "a": ` + badPerf + `"Infinity"`},
+		{"perf number as string", `{"a": ["1", 2]}`, `machines.json: machine "a": ` + badPerf + `"1"`},
+		{"perf number as string, long form", `{"a": {"perf": "1", "cores": 2}}`, `machines.json: machine "a": ` + badPerf + `"1"`},
+		{"perf NaN bare", `{"a": [NaN, 2]}`, `machines.json:1: invalid JSON: invalid character 'N' looking for beginning of value`},
+		{"perf NaN bare on line 3", "{\n\"a\": [1, 2],\n\"b\": [\nNaN, 2]}", `machines.json:4: invalid JSON: invalid character 'N' looking for beginning of value`},
+		{"perf bool", `{"a": [true, 2]}`, `machines.json: machine "a": ` + badPerf + `true`},
 		{"perf object zero", `{"a": {"perf": 0, "cores": 2}}`, `machines.json: machine "a": ` + badPerf + `0`},
 		{"fractional cores", `{"a": [1, 2.5]}`, `machines.json: machine "a": ` + badCores + `2.5`},
 		{"zero cores", `{"a": [1, 0]}`, `machines.json: machine "a": ` + badCores + `0`},
@@ -111,7 +115,10 @@ func TestParseErrors(t *testing.T) {
 		{"missing cores", `{"a": {"perf": 1}}`, `machines.json: machine "a": want both "perf" and "cores"`},
 		{"missing perf", `{"a": {"cores": 1}}`, `machines.json: machine "a": want both "perf" and "cores"`},
 		{"null perf", `{"a": {"perf": null, "cores": 1}}`, `machines.json: machine "a": want both "perf" and "cores"`},
-		{"unknown field", `{"a": {"perf": 1, "cores": 2, "gpus": 1}}`, `machines.json: machine "a": want {"perf": 1.5, "cores": 8}: json: unknown field "gpus"`},
+		{"unknown field", `{"a": {"perf": 1, "cores": 2, "gpus": 1}}`, `machines.json: machine "a": unknown key "gpus": the keys are perf, cores and memory`},
+		{"key twice", `{"a": {"perf": 1, "cores": 2, "perf": 3}}`, `machines.json: machine "a": "perf" is given twice`},
+		{"empty memory", `{"a": {"perf": 1, "cores": 2, "memory": ""}}`, `machines.json: machine "a": memory: bad size "": want a number with an optional unit such as 512MiB or 1.5GB`},
+		{"memory a number", `{"a": {"perf": 1, "cores": 2, "memory": 5}}`, `machines.json: machine "a": memory must be a size such as "16GiB", got 5`},
 		{"bad memory", `{"a": {"perf": 1, "cores": 2, "memory": "lots"}}`, `machines.json: machine "a": memory: bad size "lots": want a number with an optional unit such as 512MiB or 1.5GB`},
 		{"null entry", `{"a": null}`, `machines.json: machine "a": ` + wantEntry},
 		{"number entry", `{"a": 5}`, `machines.json: machine "a": ` + wantEntry},
@@ -127,12 +134,16 @@ func TestParseErrors(t *testing.T) {
 		{"trailing garbage", `{"a": [1, 2]} x`, `machines.json: unexpected content after the machines object`},
 		{"second object", `{"a": [1, 2]}{"b": [1, 2]}`, `machines.json: unexpected content after the machines object`},
 		{"closing brace twice", `{"a": [1, 2]}}`, `machines.json: unexpected content after the machines object`},
-		{"truncated", `{"a": [1, 2]`, `machines.json: invalid JSON: EOF`},
-		{"missing colon", `{"a" [1, 2]}`, `machines.json: machine "a": invalid JSON: expected colon after object key`},
-		{"trailing comma", `{"a": [1, 2],}`, `machines.json: invalid JSON: invalid character '}' looking for beginning of object key string`},
-		{"number key", `{1: [1, 2]}`, `machines.json: invalid JSON: invalid character '1'`},
-		{"invalid UTF-8", "{\"a\xff\": [1, 2]}", `machines.json: not valid UTF-8`},
-		{"second entry bad, first good", `{"a": [1, 2], "b": [1, "x"]}`, `machines.json: machine "b": ` + wantPair},
+		{"truncated", `{"a": [1, 2]`, `machines.json:1: invalid JSON: unexpected end of file`},
+		{"truncated after lines", "{\n\"a\": [1, 2]\n\n", `machines.json:2: invalid JSON: unexpected end of file`},
+		{"missing colon", `{"a" [1, 2]}`, `machines.json:1: invalid JSON: invalid character '[' after object key`},
+		{"trailing comma", `{"a": [1, 2],}`, `machines.json:1: invalid JSON: invalid character '}' looking for beginning of object key string`},
+		{"trailing comma on line 3", "{\n\"a\": [1, 2],\n}", `machines.json:3: invalid JSON: invalid character '}' looking for beginning of object key string`},
+		{"missing comma on line 2", "{\"a\": [1, 2]\n\"b\": [1, 2]}", `machines.json:2: invalid JSON: invalid character '"' after object key:value pair`},
+		{"number key", `{1: [1, 2]}`, `machines.json:1: invalid JSON: invalid character '1' looking for beginning of object key string`},
+		{"invalid UTF-8", "{\"a\xff\": [1, 2]}", `machines.json:1: not valid UTF-8`},
+		{"invalid UTF-8 on line 2", "{\n\"a\xff\": [1, 2]}", `machines.json:2: not valid UTF-8`},
+		{"second entry bad, first good", `{"a": [1, 2], "b": [1, "x"]}`, `machines.json: machine "b": ` + badCores + `"x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

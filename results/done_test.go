@@ -82,7 +82,7 @@ func TestReadDoneBadInput(t *testing.T) {
 		is            error
 		mention       string
 	}{
-		{"another tool", "name,value\nfoo,1\n", 1, ErrNotResults, "no column job_id"},
+		{"another tool", "name,value\nfoo,1\n", 1, ErrNotResults, "the header lacks job_id"},
 		{"duplicate column", strings.TrimSuffix(header, "\n") + ",a\n", 1, nil, `column "a" appears twice`},
 		{"bad started_at", header + good + "2,alpha,ok,0,1,yesterday,1.234,d1,v\n", 3, nil, "started_at"},
 		{"bad attempt", header + good + good + "2,alpha,ok,0,first,2026-11-21T10:00:00Z,1,d1,v\n", 4, nil, "attempt"},

@@ -127,7 +127,7 @@ func (r *resultsFile) indexHeader(line int) error {
 		r.col[i] = j
 	}
 	if missing != nil {
-		return &InputError{Path: r.path, Line: line, Err: fmt.Errorf("%w: no column %s", ErrNotResults, strings.Join(missing, ", ")), header: true}
+		return &InputError{Path: r.path, Line: line, Err: fmt.Errorf("%w: the header lacks %s", ErrNotResults, strings.Join(missing, ", ")), header: true}
 	}
 	return nil
 }
@@ -159,7 +159,11 @@ func (r *resultsFile) next() ([]string, error) {
 	}
 	if r.header != nil && len(rec) != len(r.header) {
 		line, _ := r.csv.FieldPos(0)
-		return nil, &InputError{Path: r.path, Line: line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(r.header))}
+		noun := "fields"
+		if len(rec) == 1 {
+			noun = "field"
+		}
+		return nil, &InputError{Path: r.path, Line: line, Err: fmt.Errorf("row has %d %s but the header has %d", len(rec), noun, len(r.header))}
 	}
 	return rec, nil
 }
