@@ -25,6 +25,7 @@ func newRunCommand() *cli.Command {
 			"in results/<machine>.csv.\n\n" + exitCodesHelp,
 		Flags: append(sweepFlags(),
 			&cli.StringFlag{Name: "machine", Aliases: []string{"m"}, Usage: "run as machine `NAME` of machines.json"},
+			&cli.StringFlag{Name: "shard", Usage: "run as machine or shard number `I`, counting from 0 (as --machine, by position)"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "run without asking"},
 			&cli.StringFlag{Name: "expect-digest", Usage: "refuse to run unless the digest starts with `PREFIX`"},
 			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "run `N` jobs at once (default: the machine's cores)"},
@@ -38,6 +39,7 @@ func newRunCommand() *cli.Command {
 			return runRun(c.Context, runOptions{
 				Sweep:         sweepOptions(c),
 				Machine:       c.String("machine"),
+				Shard:         c.String("shard"),
 				Yes:           c.Bool("yes"),
 				ExpectDigest:  c.String("expect-digest"),
 				Workers:       c.Int("workers"),
@@ -55,6 +57,7 @@ func newRunCommand() *cli.Command {
 type runOptions struct {
 	Sweep         jobs.Options
 	Machine       string
+	Shard         string
 	Yes           bool
 	ExpectDigest  string
 	Workers       int
@@ -128,9 +131,16 @@ func runRun(ctx context.Context, opts runOptions) error {
 // flag, variable, scheduler or host name tells.
 func identify(s *jobs.Sweep, opts runOptions, interactive bool) (string, error) {
 	hostname, _ := os.Hostname()
-	index, indexSource := schedulerIndex()
+	env := os.Getenv("JOBSPLIT_MACHINE")
+	if opts.Shard != "" {
+		env = "" // --shard is a flag: it beats the variable
+	}
+	index, indexSource, err := schedulerIndex(opts, env, len(s.Machines))
+	if err != nil {
+		return "", err
+	}
 	name, _, err := s.Machines.Identify(machines.Clues{
-		Flag: opts.Machine, Env: os.Getenv("JOBSPLIT_MACHINE"),
+		Flag: opts.Machine, Env: env,
 		Index: index, IndexSource: indexSource, Hostname: hostname,
 	})
 	var notListed *machines.NotListedError
@@ -148,6 +158,48 @@ func identify(s *jobs.Sweep, opts runOptions, interactive bool) (string, error) 
 	return "", err
 }
 
-// schedulerIndex is the seam for a scheduler's array index (Slurm, PBS,
-// SGE, LSF, Kubernetes); -1 means none.
-func schedulerIndex() (int, string) { return -1, "" }
+// schedulerIndex is the machine's position (0 is the first) given by
+// --shard or by a scheduler's array index (Slurm, PBS, SGE, LSF,
+// Kubernetes), checked against the count of machines; -1 means none.
+// Neither is read when --machine or JOBSPLIT_MACHINE (env) names the
+// machine, so a stray array variable cannot break an explicit choice.
+func schedulerIndex(opts runOptions, env string, count int) (int, string, error) {
+	var (
+		index  int
+		source string
+		err    error
+	)
+	switch {
+	case opts.Shard != "" && opts.Machine != "":
+		return -1, "", withHint(errors.New("--shard and --machine both name the machine"), "pass one of them")
+	case opts.Machine != "" || env != "":
+		return -1, "", nil
+	case opts.Shard != "":
+		index, err = machines.ParseShard(opts.Shard)
+		source = "--shard " + opts.Shard
+	default:
+		index, source, err = machines.SchedulerIndex(os.Getenv)
+	}
+	if err != nil {
+		return -1, "", withHint(err, "%s", arrayRules)
+	}
+	if index < 0 {
+		return -1, "", nil
+	}
+	if err := machines.CheckIndex(index, source, count); err != nil {
+		if opts.Shard != "" {
+			return -1, "", withHint(err, "pass --shard 0 to %d", count-1)
+		}
+		return -1, "", withHint(err, "the array has more tasks than there are machines: submit one per machine (%s; 'jobsplit emit' writes the script)", arrayRanges(count))
+	}
+	return index, source, nil
+}
+
+// arrayRules are the off-by-one rules of the schedulers' array indices.
+const arrayRules = "--shard, Slurm, PBS and Kubernetes count the machines from 0, SGE and LSF from 1"
+
+// arrayRanges is the array each scheduler needs for count machines.
+func arrayRanges(count int) string {
+	return fmt.Sprintf("sbatch --array=0-%[1]d, qsub -J 0-%[1]d, qsub -t 1-%[2]d (SGE), bsub -J 'name[1-%[2]d]', completions: %[2]d",
+		count-1, count)
+}

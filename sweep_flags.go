@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -19,6 +20,7 @@ func sweepFlags() []cli.Flag {
 		&cli.StringFlag{Name: "strategy", Usage: "split strategy: proportional or cost (default: the config's)"},
 		&cli.StringFlag{Name: "costs", Usage: "earlier results CSV `FILE` whose durations are the job costs (cost strategy)"},
 		&cli.BoolFlag{Name: "allow-large", Usage: "allow a grid of more than 10,000,000 jobs"},
+		&cli.IntFlag{Name: "shards", Usage: "split into `N` equal shares named shard-0 ... instead of reading machines.json", DefaultText: "none"},
 	}
 }
 
@@ -30,6 +32,7 @@ func sweepOptions(c *cli.Context) jobs.Options {
 		Strategy:   c.String("strategy"),
 		Costs:      c.String("costs"),
 		AllowLarge: c.Bool("allow-large"),
+		Shards:     c.Int("shards"),
 	}
 }
 
@@ -37,9 +40,14 @@ func sweepOptions(c *cli.Context) jobs.Options {
 func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
 	s, err := jobs.Load(opts)
 	var entry *machines.EntryError
+	var placeholder *jobs.PlaceholderError
 	switch {
 	case err == nil:
 		return s, nil
+	case errors.Is(err, machines.ErrBadName):
+		return nil, withHint(err, `a machine's name names its files in results/ and logs/: it cannot hold '/', '\', ".." or control characters`)
+	case errors.As(err, &placeholder) && len(placeholder.Known) > 0:
+		return nil, withHint(err, "the placeholders are %s; write {{ and }} for literal braces", placeholderList(placeholder.Known))
 	case errors.As(err, &entry):
 		return nil, withHint(err, `each machine is "name": [perf, cores], such as "alpha": [1.5, 8]`)
 	case strings.Contains(err.Error(), "jobsplit.toml: no such file"):
@@ -48,8 +56,26 @@ func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
 	return nil, err
 }
 
+// placeholderList writes names as placeholders, the first dozen of them.
+func placeholderList(names []string) string {
+	const most = 12
+	list := make([]string, 0, most+1)
+	for i, name := range names {
+		if i == most {
+			list = append(list, "...")
+			break
+		}
+		list = append(list, "{"+name+"}")
+	}
+	return strings.Join(list, ", ")
+}
+
 // unknownMachine is the error for a machine name not in machines.json.
 func unknownMachine(name string, s *jobs.Sweep) error {
+	if s.Shards > 0 {
+		return withHint(fmt.Errorf("machine %s is not one of the %d shards", quote(name), s.Shards),
+			"choices: shard-0 to shard-%d", s.Shards-1)
+	}
 	return withHint(errors.New("machine "+quote(name)+" is not in "+s.MachinesPath),
 		"choices: %s", strings.Join(s.Machines.Names(), ", "))
 }

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -20,6 +21,9 @@ type Options struct {
 	// Costs is an earlier results CSV whose durations become job costs.
 	Costs      string
 	AllowLarge bool
+	// Shards, when above 0, splits the jobs into that many equal shares
+	// named shard-0 ... instead of reading machines.json.
+	Shards int
 }
 
 // Sweep is everything a host needs to know: the inputs and the plan.
@@ -39,6 +43,9 @@ type Sweep struct {
 	// which each job's seed is derived: re-planning onto other machines
 	// keeps every job's seed.
 	SeedKey split.Digest
+	// Shards is the number of uniform shards, 0 when machines.json names
+	// the machines.
+	Shards int
 }
 
 // Load reads the config, pool and machines and makes the plan.
@@ -55,7 +62,7 @@ func Load(opts Options) (*Sweep, error) {
 		return nil, err
 	}
 	if s.Params, err = cfg.ParamList(); err != nil {
-		return nil, &ConfigError{File: cfg.Path, Problem: err.Error()}
+		return nil, &ConfigError{File: cfg.Name, Problem: err.Error()}
 	}
 	strategy := cfg.Strategy
 	if opts.Strategy != "" {
@@ -64,11 +71,7 @@ func Load(opts Options) (*Sweep, error) {
 	if s.Strategy, err = split.ParseStrategy(strategy); err != nil {
 		return nil, err
 	}
-	s.MachinesPath = opts.Machines
-	if s.MachinesPath == "" {
-		s.MachinesPath = cfg.Resolve(cfg.Machines.File, "machines.json")
-	}
-	if s.Machines, err = machines.Load(s.MachinesPath); err != nil {
+	if s.Machines, err = s.loadMachines(opts); err != nil {
 		return nil, err
 	}
 	if s.Pool, err = s.loadPool(opts); err != nil {
@@ -79,9 +82,37 @@ func Load(opts Options) (*Sweep, error) {
 			return nil, err
 		}
 	}
+	// An unknown placeholder is refused by every command, not only by run.
+	if _, err := s.Template(); err != nil {
+		cerr := &ConfigError{File: cfg.Name, Problem: err.Error(), cause: err}
+		if errors.As(err, new(*PlaceholderError)) {
+			cerr.Line = cfg.commandLine
+		}
+		return nil, cerr
+	}
 	s.SeedKey = s.seedKey()
 	s.Plan, err = split.Make(s.digest(), s.Pool.Len(), s.bins(), s.Strategy, s.Costs)
 	return s, err
+}
+
+// loadMachines reads machines.json, or makes the uniform shards. The digest
+// covers the shards as it covers any machines, by name and weight in
+// order, so it covers their number: --shards 4 plans exactly like a
+// machines.json listing shard-0 ... shard-3 with weight 1 each.
+func (s *Sweep) loadMachines(opts Options) (machines.List, error) {
+	if opts.Shards != 0 {
+		if opts.Machines != "" {
+			return nil, fmt.Errorf("--shards %d and --machines %s: pass one of them", opts.Shards, opts.Machines)
+		}
+		s.Shards = opts.Shards
+		s.MachinesPath = fmt.Sprintf("--shards %d", opts.Shards)
+		return machines.Shards(opts.Shards)
+	}
+	s.MachinesPath = opts.Machines
+	if s.MachinesPath == "" {
+		s.MachinesPath = s.Config.Input(s.Config.Machines.File, "machines.json")
+	}
+	return machines.Load(s.MachinesPath)
 }
 
 func (s *Sweep) loadPool(opts Options) (*Pool, error) {
@@ -90,9 +121,9 @@ func (s *Sweep) loadPool(opts Options) (*Pool, error) {
 	case opts.Jobs != "":
 		return ReadPoolFile(opts.Jobs, cfg.Pool.Format)
 	case cfg.Pool.File != "":
-		return ReadPoolFile(cfg.Resolve(cfg.Pool.File, ""), cfg.Pool.Format)
+		return ReadPoolFile(cfg.Input(cfg.Pool.File, ""), cfg.Pool.Format)
 	}
-	return GridPool(cfg.Pool.Grid, cfg.Path, opts.AllowLarge)
+	return GridPool(cfg.Pool.Grid, cfg.Name, opts.AllowLarge)
 }
 
 func (s *Sweep) bins() []split.Bin {
