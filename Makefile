@@ -3,11 +3,26 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO      ?= go
 LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN     := bin/jobsplit
+# make dist: one static binary for each of these, named jobsplit-OS-ARCH.
+DIST_TARGETS := linux/amd64 linux/arm64 linux/386 darwin/amd64 darwin/arm64 windows/amd64
 
-.PHONY: build test test-386 race demo bench fmt-check vet clean
+.PHONY: build dist test test-386 race demo bench fmt-check vet clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Static binaries for every host in dist/, and their SHA-256 list
+# (check on a host with: sha256sum -c SHA256SUMS).
+dist:
+	@rm -rf dist && mkdir -p dist
+	@set -e; for target in $(DIST_TARGETS); do \
+		os=$${target%/*}; arch=$${target#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "dist/jobsplit-$$os-$$arch$$ext"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+			-o dist/jobsplit-$$os-$$arch$$ext .; \
+	done
+	@cd dist && sha256sum jobsplit-* >SHA256SUMS
+	@echo dist/SHA256SUMS
 
 # The tests: every package, the end-to-end scripts, and the golden plans
 # again as a 32-bit build, which must split exactly alike.

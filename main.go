@@ -31,6 +31,9 @@ func newApp() *cli.App {
 			newCollectCommand(),
 			newStatusCommand(),
 			newMergeCommand(),
+			newEmitCommand(),
+			newPackCommand(),
+			newBenchCommand(),
 		},
 		// Exit in exactly one place, main: errors come back from Run.
 		ExitErrHandler:         func(*cli.Context, error) {},

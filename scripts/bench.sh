@@ -70,3 +70,11 @@ seq 100000 >jobs.txt
 rm -rf results logs
 m_run=$(peak "$bin" run -m solo -j 2 --yes --quiet)
 echo "jobsplit run peak memory ${m_run} MiB (target < 64)"
+
+echo "== bench: this machine's speed, three runs of jobsplit bench"
+perfs=()
+for _ in 1 2 3; do
+	perfs+=("$("$bin" bench --json --name bench 2>/dev/null | awk -F': ' '/"perf":/ { sub(",", "", $2); print $2 }')")
+done
+spread=$(printf '%s\n' "${perfs[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", 100 * (v[NR] - v[1]) / v[1] }')
+echo "perf $(printf '%.3f ' "${perfs[@]}")  spread ${spread}% (target <= 10% on an idle machine)"
