@@ -3,10 +3,12 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jobsplit/jobsplit/logs"
@@ -17,26 +19,26 @@ import (
 const maxResultFile = 1 << 20
 
 // runJob runs job i, retrying a failed attempt up to the config's retries
-// with a short backoff. It returns only errors that must stop the run.
-func (r *Runner) runJob(ctx context.Context, i int32) error {
+// with a short backoff. Errors that must stop the run stop it through
+// r.stop.
+func (r *Runner) runJob(ctx context.Context, i int32) {
 	job := r.sweep.Pool.Job(int(i))
 	attempt := r.lastAttempt[job.ID]
 	for try := 0; ; try++ {
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
 		attempt++
-		status, err := r.runAttempt(ctx, job, attempt)
-		if err != nil {
-			return err
-		}
+		status, recorded := r.runAttempt(ctx, i, job, attempt)
 		if status != results.StatusFailed && status != results.StatusTimeout || try >= r.sweep.Config.Job.Retries {
-			return nil
+			return
 		}
+		// The next attempt's row must follow this one's in the file.
+		<-recorded
 		select {
 		case <-time.After(backoff(try)):
 		case <-ctx.Done():
-			return nil
+			return
 		}
 	}
 }
@@ -46,23 +48,18 @@ func backoff(k int) time.Duration {
 	return min(500*time.Millisecond<<min(k, 5), 10*time.Second)
 }
 
-// runAttempt runs one attempt and writes its row and log records.
-func (r *Runner) runAttempt(ctx context.Context, job Job, attempt int) (results.Status, error) {
-	base := filepath.Join(r.workDir, fmt.Sprintf("%d-%d", r.sweep.Pool.Index(job.ID), attempt))
-	resultFile, progressFile := base+".result.json", base+".progress"
-	defer os.Remove(resultFile)
-	defer os.Remove(progressFile)
+// attemptFiles are the paths an attempt may write: $JOBSPLIT_RESULT and
+// $JOBSPLIT_PROGRESS.
+type attemptFiles struct {
+	result, progress string
+}
 
+// runAttempt runs one attempt of job i, which is job, and hands it to
+// record; the returned channel is closed once its row is on disk.
+func (r *Runner) runAttempt(ctx context.Context, i int32, job Job, attempt int) (results.Status, <-chan struct{}) {
+	base := filepath.Join(r.workDir, strconv.Itoa(int(i))+"-"+strconv.Itoa(attempt))
+	files := attemptFiles{result: base + ".result.json", progress: base + ".progress"}
 	seed := strconv.FormatUint(r.sweep.Seed(job.ID), 10)
-	lookup := r.lookup(job, seed, attempt)
-	args := r.template.Expand(lookup)
-	if r.template.Shell() {
-		if direct, ok := Direct(args[0]); ok {
-			args = direct
-		} else {
-			args = []string{"/bin/sh", "-c", args[0]}
-		}
-	}
 	stdout := logs.NewLineSplitter(0, func(line []byte, partial bool) {
 		_ = r.log.Output(job.ID, logs.StreamStdout, line, partial)
 	})
@@ -70,34 +67,70 @@ func (r *Runner) runAttempt(ctx context.Context, job Job, attempt int) (results.
 		_ = r.log.Output(job.ID, logs.StreamStderr, line, partial)
 	})
 	_ = r.log.JobStart(job.ID, attempt)
-	r.progress.jobStarted(job.ID, attempt, progressFile)
+	r.progress.jobStarted(job.ID, attempt, files.progress)
 	out := runProcess(ctx, processSpec{
-		Args:    args,
-		Dir:     r.sweep.Config.Dir,
-		Env:     r.environ(job, seed, attempt, resultFile, progressFile),
-		Stdout:  stdout,
-		Stderr:  stderr,
-		Timeout: r.sweep.Config.Job.Timeout.Duration,
-		Grace:   r.opts.KillGrace,
+		Args:     r.command(job, seed, attempt),
+		LookPath: r.programs.lookPath,
+		Dir:      r.sweep.Config.Dir,
+		Env:      r.environ(job, seed, attempt, files),
+		Stdin:    r.devNull,
+		Stdout:   stdout,
+		Stderr:   stderr,
+		Timeout:  r.sweep.Config.Job.Timeout.Duration,
+		Grace:    r.opts.KillGrace,
 	})
 	stdout.Close()
 	stderr.Close()
+	r.progress.jobExited(job.ID)
 	if out.Err != nil {
 		_ = r.log.Output(job.ID, logs.StreamStderr, []byte("jobsplit: "+out.Err.Error()), false)
 	}
+	recorded := make(chan struct{})
+	r.recordSlots <- struct{}{}
+	r.recording.Add(1)
+	go func() {
+		defer r.recording.Done()
+		defer func() { <-r.recordSlots }()
+		defer close(recorded)
+		r.record(job, attempt, out, files)
+	}()
+	return out.Status, recorded
+}
+
+// command is the job's argument list, run directly when the shell would
+// do nothing but split words.
+func (r *Runner) command(job Job, seed string, attempt int) []string {
+	args := r.template.Expand(r.lookup(job, seed, attempt))
+	if !r.template.Shell() {
+		return args
+	}
+	if direct, ok := Direct(args[0]); ok {
+		return direct
+	}
+	return []string{"/bin/sh", "-c", args[0]}
+}
+
+// record writes a finished attempt's row and logs its end; the job counts
+// as done once the row is on disk. It runs apart from the worker, which
+// starts its next job meanwhile, so that syncing the row does not hold the
+// worker back and the rows of jobs that end close together share one fsync
+// (results.Writer commits in groups).
+func (r *Runner) record(job Job, attempt int, out outcome, files attemptFiles) {
 	row := results.Row{
 		JobID: job.ID, Machine: r.opts.Machine, Status: out.Status, ExitCode: out.ExitCode,
 		Attempt: attempt, StartedAt: out.Started, Duration: out.Duration,
-		Digest: r.sweep.ResultDigest(), Params: job.Values,
+		Digest: r.digest, Params: job.Values,
 	}
 	var warning string
-	row.Results, warning = r.readResult(resultFile)
+	row.Results, warning = r.readResult(files.result)
+	removeFile(files.progress)
 	if warning != "" {
 		_ = r.log.Output(job.ID, logs.StreamStderr, []byte("jobsplit: "+warning), false)
 	}
 	if err := r.results.Write(row); err != nil {
 		r.progress.jobEnded(job.ID, results.StatusInterrupted)
-		return out.Status, err
+		r.stop(err)
+		return
 	}
 	errText := ""
 	if out.Err != nil {
@@ -108,32 +141,40 @@ func (r *Runner) runAttempt(ctx context.Context, job Job, attempt int) (results.
 		ExitCode: out.ExitCode, Duration: out.Duration, Error: errText,
 	})
 	r.progress.jobEnded(job.ID, out.Status)
-	return out.Status, nil
 }
 
 // readResult reads the JSON object a job left at $JOBSPLIT_RESULT into the
-// result columns; a missing file leaves them empty.
+// result columns, and removes the file; a missing file leaves them empty.
 func (r *Runner) readResult(path string) ([]string, string) {
 	columns := r.sweep.Config.Results.Columns
 	if len(columns) == 0 {
+		removeFile(path)
 		return nil, ""
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, ""
+		return nil, "" // most often, the job wrote no file: nothing to remove
 	}
-	defer f.Close()
-	data := make([]byte, maxResultFile+1)
-	n, _ := f.Read(data)
-	if n > maxResultFile {
+	data, err := io.ReadAll(io.LimitReader(f, maxResultFile+1))
+	f.Close()
+	removeFile(path)
+	switch {
+	case err != nil:
+		return nil, fmt.Sprintf("result file ignored: %v", err)
+	case len(data) > maxResultFile:
 		return nil, fmt.Sprintf("result file larger than %d bytes ignored", maxResultFile)
 	}
-	cells, err := results.DecodeResultCells(data[:n], columns)
+	cells, err := results.DecodeResultCells(data, columns)
 	if err != nil {
 		return nil, fmt.Sprintf("result file ignored: %v", err)
 	}
 	return cells, ""
 }
+
+// removeFile removes a file a job may have left. Unlike os.Remove it does
+// not try again to remove a directory: most jobs leave no file, and then
+// this costs one failing system call instead of two.
+func removeFile(path string) { _ = syscall.Unlink(path) }
 
 // lookup gives a job's placeholder values: its columns, [params], id,
 // seed, machine and attempt.
@@ -163,21 +204,33 @@ func (r *Runner) lookup(job Job, seed string, attempt int) Lookup {
 	}
 }
 
-// environ is the job's environment: jobsplit's own variables and one
-// JOBSPLIT_PARAM_<NAME> per parameter, on top of jobsplit's environment.
-func (r *Runner) environ(job Job, seed string, attempt int, resultFile, progressFile string) []string {
+// sharedEnviron is the part of every job's environment that does not
+// depend on the job: jobsplit's environment, the machine, the config and
+// one JOBSPLIT_PARAM_<NAME> per parameter.
+func (r *Runner) sharedEnviron() []string {
 	env := append(os.Environ(),
-		"JOBSPLIT_JOB_ID="+job.ID,
-		"JOBSPLIT_SEED="+seed,
 		"JOBSPLIT_MACHINE="+r.opts.Machine,
-		"JOBSPLIT_ATTEMPT="+strconv.Itoa(attempt),
 		"JOBSPLIT_CONFIG="+r.sweep.Config.Path,
-		"JOBSPLIT_RESULT="+resultFile,
-		"JOBSPLIT_PROGRESS="+progressFile,
 	)
 	for _, p := range r.sweep.Params {
 		env = append(env, "JOBSPLIT_PARAM_"+envName(p.Name)+"="+p.Value)
 	}
+	return env
+}
+
+// environ is the job's environment: the shared part, then the job's own
+// variables and one JOBSPLIT_PARAM_<NAME> per pool column, which wins
+// over a parameter of the same name.
+func (r *Runner) environ(job Job, seed string, attempt int, files attemptFiles) []string {
+	env := make([]string, 0, len(r.env)+5+len(job.Values))
+	env = append(env, r.env...)
+	env = append(env,
+		"JOBSPLIT_JOB_ID="+job.ID,
+		"JOBSPLIT_SEED="+seed,
+		"JOBSPLIT_ATTEMPT="+strconv.Itoa(attempt),
+		"JOBSPLIT_RESULT="+files.result,
+		"JOBSPLIT_PROGRESS="+files.progress,
+	)
 	for k, c := range r.sweep.Pool.Columns {
 		env = append(env, "JOBSPLIT_PARAM_"+envName(c)+"="+job.Values[k])
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,9 +15,14 @@ import (
 
 // processSpec is one process to run.
 type processSpec struct {
-	Args    []string
-	Dir     string
-	Env     []string
+	Args []string
+	// LookPath finds the program Args[0] names; nil means exec.LookPath.
+	LookPath func(name string) (string, error)
+	Dir      string
+	Env      []string
+	// Stdin is the process's standard input; nil means /dev/null, opened
+	// for this process alone.
+	Stdin   *os.File
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Timeout time.Duration
@@ -41,7 +47,11 @@ type outcome struct {
 // left running in its group is killed, so no grandchild outlives its job.
 func runProcess(ctx context.Context, spec processSpec) outcome {
 	out := outcome{Started: time.Now()}
-	path, err := exec.LookPath(spec.Args[0])
+	lookPath := spec.LookPath
+	if lookPath == nil {
+		lookPath = exec.LookPath
+	}
+	path, err := lookPath(spec.Args[0])
 	if err != nil {
 		out.Status, out.ExitCode, out.Err = results.StatusFailed, 127, err
 		return out
@@ -49,49 +59,36 @@ func runProcess(ctx context.Context, spec processSpec) outcome {
 	cmd := exec.Command(path, spec.Args[1:]...)
 	cmd.Args[0] = spec.Args[0]
 	cmd.Dir, cmd.Env = spec.Dir, spec.Env
+	if spec.Stdin != nil {
+		cmd.Stdin = spec.Stdin
+	}
 	cmd.SysProcAttr = newProcessGroup()
-	var copying sync.WaitGroup
-	closeAfterStart, readers, err := pipeTo(cmd, &copying, spec.Stdout, spec.Stderr)
-	if err != nil {
+	var output capture
+	if err := output.attach(cmd, spec.Stdout, spec.Stderr); err != nil {
 		out.Status, out.ExitCode, out.Err = results.StatusFailed, 126, err
 		return out
 	}
 	err = cmd.Start()
-	for _, f := range closeAfterStart {
-		f.Close()
-	}
+	output.started()
 	if err != nil {
-		drain(&copying, readers)
+		output.wait()
 		out.Status, out.ExitCode, out.Err = results.StatusFailed, 126, err
 		return out
 	}
 	if spec.Started != nil {
 		spec.Started(cmd.Process.Pid)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
-	var deadline <-chan time.Time
+	stop := &groupStopper{pid: cmd.Process.Pid, grace: spec.Grace}
+	defer context.AfterFunc(ctx, func() { stop.begin(results.StatusInterrupted) })()
 	if spec.Timeout > 0 {
-		timer := time.NewTimer(spec.Timeout)
+		timer := time.AfterFunc(spec.Timeout, func() { stop.begin(results.StatusTimeout) })
 		defer timer.Stop()
-		deadline = timer.C
 	}
-	var waitErr error
-	stopped := results.Status("")
-	select {
-	case waitErr = <-exited:
-	case <-deadline:
-		stopped = results.StatusTimeout
-	case <-ctx.Done():
-		stopped = results.StatusInterrupted
-	}
-	if stopped != "" {
-		waitErr = stopGroup(cmd.Process.Pid, exited, spec.Grace)
-	}
+	waitErr := cmd.Wait()
+	stopped := stop.exited()
 	out.Duration = time.Since(out.Started)
-	killGroup(cmd.Process.Pid)
-	drain(&copying, readers)
+	clearGroup(cmd.Process.Pid)
+	output.wait()
 	out.ExitCode = exitCodeOf(cmd.ProcessState, waitErr)
 	switch {
 	case stopped != "":
@@ -104,19 +101,51 @@ func runProcess(ctx context.Context, spec processSpec) outcome {
 	return out
 }
 
-// stopGroup sends SIGTERM to the group, then SIGKILL after grace if the
-// main process has not ended, and returns its wait error.
-func stopGroup(pid int, exited <-chan error, grace time.Duration) error {
-	terminateGroup(pid)
-	timer := time.NewTimer(grace)
-	defer timer.Stop()
-	select {
-	case err := <-exited:
-		return err
-	case <-timer.C:
-		killGroup(pid)
-		return <-exited
+// groupStopper stops a job's process group on a timeout or an interrupt
+// while the worker waits for the job's main process: SIGTERM, then SIGKILL
+// after the grace period. Timers call it, so that the worker needs no
+// goroutine of its own to wait with.
+type groupStopper struct {
+	pid   int
+	grace time.Duration
+
+	mu     sync.Mutex
+	reason results.Status // why the group is being stopped; "" when it is not
+	done   bool           // the main process was reaped: its id may be reused
+	kill   *time.Timer
+}
+
+// begin sends SIGTERM to the group and arms the SIGKILL, once.
+func (s *groupStopper) begin(reason results.Status) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done || s.reason != "" {
+		return
 	}
+	s.reason = reason
+	terminateGroup(s.pid)
+	s.kill = time.AfterFunc(s.grace, s.killNow)
+}
+
+// killNow sends SIGKILL to the group unless the main process has ended.
+func (s *groupStopper) killNow() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.done {
+		killGroup(s.pid)
+	}
+}
+
+// exited records that the main process ended and was reaped, so that no
+// signal goes to its id any more, and returns why it was stopped, if it was.
+func (s *groupStopper) exited() results.Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done = true
+	if s.kill != nil {
+		s.kill.Stop()
+	}
+	return s.reason
 }
 
 // exitCodeOf is the process's exit code, or 128+signal when a signal ended
@@ -138,10 +167,53 @@ func exitCodeOf(state *os.ProcessState, err error) int {
 	return -1
 }
 
-// pipeTo connects the process's stdout and stderr to writers through
-// pipes read by goroutines, so that output is captured line by line while
-// the job runs; it returns the write ends to close once the job started.
-func pipeTo(cmd *exec.Cmd, copying *sync.WaitGroup, stdout, stderr io.Writer) (toClose, readers []*os.File, err error) {
+// programPaths remembers where the programs the jobs run were found in
+// PATH: looking a name up stats every PATH entry, and a sweep runs the same
+// program thousands of times.
+type programPaths struct {
+	mu    sync.Mutex
+	found map[string]string
+}
+
+// lookPath is exec.LookPath, remembering what it found for names without
+// a slash. A name with a slash is checked every time: that costs one stat,
+// and the program may be one that earlier jobs built. A name that was not
+// found is looked up again, since nothing is saved by remembering a failure.
+func (p *programPaths) lookPath(name string) (string, error) {
+	if strings.ContainsRune(name, '/') {
+		return exec.LookPath(name)
+	}
+	p.mu.Lock()
+	path, ok := p.found[name]
+	p.mu.Unlock()
+	if ok {
+		return path, nil
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	if p.found == nil {
+		p.found = make(map[string]string)
+	}
+	p.found[name] = path
+	p.mu.Unlock()
+	return path, nil
+}
+
+// capture connects a process's stdout and stderr to writers through pipes
+// that goroutines read while the job runs, so that its output is logged
+// line by line as it comes.
+type capture struct {
+	readers []*os.File
+	writers []*os.File // the pipes' write ends, the process's once started
+	copying sync.WaitGroup
+}
+
+// attach gives cmd a pipe for each of stdout and stderr that has a writer,
+// and starts copying from it.
+func (c *capture) attach(cmd *exec.Cmd, stdout, stderr io.Writer) error {
 	for _, target := range []struct {
 		dst *io.Writer
 		w   io.Writer
@@ -151,41 +223,58 @@ func pipeTo(cmd *exec.Cmd, copying *sync.WaitGroup, stdout, stderr io.Writer) (t
 		}
 		r, w, err := os.Pipe()
 		if err != nil {
-			for _, f := range append(toClose, readers...) {
-				f.Close()
-			}
-			return nil, nil, err
+			c.started()
+			c.closeReaders()
+			return err
 		}
-		readers = append(readers, r)
+		c.readers, c.writers = append(c.readers, r), append(c.writers, w)
 		*target.dst = w
-		toClose = append(toClose, w)
-		copying.Add(1)
+		c.copying.Add(1)
 		go func(dst io.Writer) {
-			defer copying.Done()
-			_, _ = io.Copy(dst, r)
+			defer c.copying.Done()
+			copyOutput(dst, r)
 		}(target.w)
 	}
-	return toClose, readers, nil
+	return nil
+}
+
+// started closes the write ends once the process has its own copies, so
+// that the readers see the end of the output when the process group ends.
+func (c *capture) started() {
+	for _, w := range c.writers {
+		w.Close()
+	}
 }
 
 // drainTimeout bounds the wait for a job's output once its process group
 // is gone: a process that left the group (setsid) may hold the pipe open.
 const drainTimeout = 2 * time.Second
 
-// drain waits for the output of a finished job to be read, then closes the
-// read ends.
-func drain(copying *sync.WaitGroup, readers []*os.File) {
-	done := make(chan struct{})
-	go func() { copying.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(drainTimeout):
-		for _, r := range readers {
-			r.Close()
-		}
-		<-done
-	}
-	for _, r := range readers {
+// wait returns once the output of a finished job has been read, or after
+// drainTimeout, and closes the read ends.
+func (c *capture) wait() {
+	timer := time.AfterFunc(drainTimeout, c.closeReaders)
+	c.copying.Wait()
+	timer.Stop()
+	c.closeReaders()
+}
+
+// closeReaders closes the read ends, which ends the copies still reading;
+// closing twice is harmless.
+func (c *capture) closeReaders() {
+	for _, r := range c.readers {
 		r.Close()
 	}
+}
+
+// copyBuffers are the buffers output is copied through, shared by the
+// jobs: io.Copy would allocate 32 KiB for every stream of every job.
+var copyBuffers = sync.Pool{New: func() any { return new([32 << 10]byte) }}
+
+// copyOutput copies a job's output from r to dst until the end or an error.
+func copyOutput(dst io.Writer, r *os.File) {
+	buf := copyBuffers.Get().(*[32 << 10]byte)
+	defer copyBuffers.Put(buf)
+	// Hiding the file's WriteTo makes io.CopyBuffer read into buf.
+	_, _ = io.CopyBuffer(dst, struct{ io.Reader }{r}, buf[:])
 }

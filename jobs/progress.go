@@ -74,10 +74,17 @@ func (p *progress) jobStarted(id string, attempt int, file string) {
 	p.running[id] = &RunningJob{ID: id, Attempt: attempt, Started: time.Now(), Fraction: -1, file: file}
 }
 
-func (p *progress) jobEnded(id string, status results.Status) {
+// jobExited marks the end of a job's process; the job is done only once
+// its row is on disk (jobEnded).
+func (p *progress) jobExited(id string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.running, id)
+}
+
+func (p *progress) jobEnded(id string, status results.Status) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.latest[id] = status
 }
 

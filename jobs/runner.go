@@ -49,16 +49,38 @@ type Runner struct {
 	// read-only once the run starts.
 	lastAttempt map[string]int
 	workDir     string
+	// digest is written in every result row (Sweep.ResultDigest).
+	digest string
+	// env is the part of the jobs' environment that is the same for every
+	// job, built once: copying os.Environ per job is a cost per job.
+	env []string
+	// programs remembers where the jobs' programs are.
+	programs programPaths
+	// devNull is every job's standard input, opened once for the run.
+	devNull *os.File
 
 	results *results.Writer
 	log     *logs.Writer
+
+	// recording counts the attempts whose rows are being written, and
+	// recordSlots bounds them (see record).
+	recording   sync.WaitGroup
+	recordSlots chan struct{}
 
 	progress progress
 	// fatal is the first error that stops the run (a results file that
 	// cannot be written): no new job starts after it.
 	fatalOnce sync.Once
 	fatal     error
+	stopRun   context.CancelFunc
 }
+
+// maxRecording bounds the finished attempts whose rows are not yet on disk.
+// The workers go on to their next jobs while rows sync, and rows that
+// arrive during one fsync share the next; past this many, a worker waits,
+// so that a stalled disk holds the run back instead of piling up jobs that
+// a crash would make run again.
+const maxRecording = 64
 
 // NewRunner prepares machine's share: it checks the command template and
 // reads what earlier runs finished, but writes nothing yet.
@@ -81,7 +103,11 @@ func NewRunner(s *Sweep, opts RunOptions) (*Runner, error) {
 	if err != nil {
 		return nil, &ConfigError{File: s.Config.Path, Problem: err.Error()}
 	}
-	r := &Runner{sweep: s, opts: opts, share: share, template: t, lastAttempt: map[string]int{}}
+	r := &Runner{
+		sweep: s, opts: opts, share: share, template: t, lastAttempt: map[string]int{},
+		digest: s.ResultDigest(), recordSlots: make(chan struct{}, maxRecording),
+	}
+	r.env = r.sharedEnviron()
 	done, err := results.ReadDone(r.ResultsPath())
 	if err != nil {
 		return nil, err
@@ -146,6 +172,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		}
 	}
 	defer os.RemoveAll(r.workDir)
+	defer r.devNull.Close()
 	started := time.Now()
 	r.progress.start(len(r.share.Jobs), r.skipped)
 	_ = r.log.RunStart(logs.RunStart{
@@ -155,6 +182,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
+	r.stopRun = stopRun
 	queue := make(chan int32)
 	var workers sync.WaitGroup
 	for range r.opts.Workers {
@@ -162,9 +190,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		go func() {
 			defer workers.Done()
 			for i := range queue {
-				if err := r.runJob(runCtx, i); err != nil {
-					r.stop(err, stopRun)
-				}
+				r.runJob(runCtx, i)
 			}
 		}()
 	}
@@ -179,6 +205,7 @@ feed:
 	}
 	close(queue)
 	workers.Wait()
+	r.recording.Wait()
 	stopRun()
 	<-watch
 
@@ -201,13 +228,13 @@ feed:
 }
 
 // stop records the first fatal error and stops the run.
-func (r *Runner) stop(err error, cancel context.CancelFunc) {
+func (r *Runner) stop(err error) {
 	r.fatalOnce.Do(func() { r.fatal = err })
-	cancel()
+	r.stopRun()
 }
 
 // open creates the results file, the log and a private directory for the
-// jobs' result and progress files.
+// jobs' result and progress files, and opens the jobs' standard input.
 func (r *Runner) open() error {
 	var err error
 	r.results, err = results.OpenWriter(r.ResultsPath(), r.sweep.Pool.Columns, r.sweep.Config.Results.Columns)
@@ -224,6 +251,13 @@ func (r *Runner) open() error {
 		r.results.Close()
 		r.log.Close()
 		return fmt.Errorf("make work directory: %w", err)
+	}
+	r.devNull, err = os.Open(os.DevNull)
+	if err != nil {
+		r.results.Close()
+		r.log.Close()
+		os.RemoveAll(r.workDir)
+		return fmt.Errorf("open jobs' standard input: %w", err)
 	}
 	return nil
 }
