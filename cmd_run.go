@@ -33,6 +33,9 @@ func newRunCommand() *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the final summary"},
 			&cli.DurationFlag{Name: "progress-every", Value: 10 * time.Second, Usage: "without a terminal, print a progress line this often"},
 			&cli.DurationFlag{Name: "kill-grace", Usage: "time between SIGTERM and SIGKILL for a stopped job (default: the config's, or 10s)"},
+			&cli.StringFlag{Name: "halt", Value: "never", Usage: "stop after failures: never, soon,fail=N (no new jobs), now,fail=N (stop running ones too); N may be a percentage such as 10%"},
+			&cli.StringFlag{Name: "memfree", Usage: "start a job only while more than `SIZE` of memory is available (cgroup aware), such as 2GiB"},
+			&cli.Float64Flag{Name: "load", Usage: "start a job only while the load average is below `N`"},
 		),
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -47,6 +50,9 @@ func newRunCommand() *cli.Command {
 				Quiet:         c.Bool("quiet"),
 				ProgressEvery: c.Duration("progress-every"),
 				KillGrace:     c.Duration("kill-grace"),
+				Halt:          c.String("halt"),
+				MemFree:       c.String("memfree"),
+				Load:          c.Float64("load"),
 				Stdin:         os.Stdin,
 				Stderr:        c.App.ErrWriter,
 			})
@@ -65,6 +71,9 @@ type runOptions struct {
 	Quiet         bool
 	ProgressEvery time.Duration
 	KillGrace     time.Duration
+	Halt          string
+	MemFree       string
+	Load          float64
 	Stdin         *os.File
 	Stderr        io.Writer
 }
@@ -87,14 +96,22 @@ func runRun(ctx context.Context, opts runOptions) error {
 	if opts.Workers < 0 {
 		return withHint(errors.New("--workers must be at least 1"), "pass -j N with N >= 1, or leave it out to use the machine's cores")
 	}
-	r, err := jobs.NewRunner(s, jobs.RunOptions{
-		Machine: machine, Workers: opts.Workers, RetryFailed: opts.RetryFailed,
-		Version: version, KillGrace: opts.KillGrace,
-		Warn: func(msg string) { fmt.Fprintf(opts.Stderr, "jobsplit: warning: %s\n", msg) },
-	})
+	runOpts, err := guardOptions(opts)
 	if err != nil {
 		return err
 	}
+	runOpts.Machine, runOpts.Workers, runOpts.RetryFailed = machine, opts.Workers, opts.RetryFailed
+	runOpts.Version, runOpts.KillGrace, runOpts.Hard = version, opts.KillGrace, hardStop
+	runOpts.Warn = func(msg string) { fmt.Fprintf(opts.Stderr, "jobsplit: warning: %s\n", msg) }
+	r, err := jobs.NewRunner(s, runOpts)
+	var locked *jobs.LockedError
+	if errors.As(err, &locked) {
+		return withHint(err, "wait for that run to end, or stop it; two runs of one machine would run the same jobs")
+	}
+	if err != nil {
+		return err
+	}
+	defer r.Close()
 	share := len(r.Share().Jobs)
 	if !opts.Quiet {
 		fmt.Fprintf(opts.Stderr, "machine %s, digest %s, %s in its share", machine, digest.Short(), countJobs(share))
@@ -116,11 +133,16 @@ func runRun(ctx context.Context, opts runOptions) error {
 	if sum != nil {
 		printSummary(opts.Stderr, machine, sum, r)
 	}
+	var halted *jobs.HaltError
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		return quiet{errInterrupted}
+	case errors.As(runErr, &halted):
+		return fmt.Errorf("%w: %w", errRunStopped, runErr)
 	case runErr != nil:
-		return runErr
+		// A run that could not record its work (a full disk): every row
+		// written is kept, and a rerun picks up the rest.
+		return withHint(fmt.Errorf("%w: %w", errRunStopped, runErr), "fix the cause and run again: finished jobs are kept")
 	case sum.Failed+sum.Timeout > 0 || len(r.EarlierFailed()) > 0:
 		return quiet{errJobsFailed}
 	}
@@ -202,4 +224,23 @@ const arrayRules = "--shard, Slurm, PBS and Kubernetes count the machines from 0
 func arrayRanges(count int) string {
 	return fmt.Sprintf("sbatch --array=0-%[1]d, qsub -J 0-%[1]d, qsub -t 1-%[2]d (SGE), bsub -J 'name[1-%[2]d]', completions: %[2]d",
 		count-1, count)
+}
+
+// guardOptions reads --halt and --memfree.
+func guardOptions(opts runOptions) (jobs.RunOptions, error) {
+	var ro jobs.RunOptions
+	var err error
+	if ro.Halt, err = jobs.ParseHalt(opts.Halt); err != nil {
+		return ro, withHint(err, "such as --halt soon,fail=3 or --halt now,fail=10%%")
+	}
+	if opts.MemFree != "" {
+		if ro.MemFree, err = machines.ParseSize(opts.MemFree); err != nil {
+			return ro, withHint(fmt.Errorf("--memfree: %w", err), "such as --memfree 2GiB")
+		}
+	}
+	if opts.Load < 0 {
+		return ro, withHint(fmt.Errorf("--load %g: must be a positive number", opts.Load), "such as --load 8")
+	}
+	ro.Load = opts.Load
+	return ro, nil
 }

@@ -45,18 +45,38 @@ func newApp() *cli.App {
 	}
 }
 
+// hardStop ends at a second Ctrl-C (or SIGTERM): running jobs are killed
+// at once instead of after their grace period.
+var hardStop = context.Background()
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// The first Ctrl-C cancels the run gently; restoring the default
-	// handling then lets a second one stop jobsplit at once.
-	context.AfterFunc(ctx, stop)
+	ctx, hard := watchSignals()
+	hardStop = hard
 	err := newApp().RunContext(ctx, os.Args)
-	stop()
 	code := exitCode(err)
 	if err != nil {
 		report(os.Stderr, err)
 	}
 	os.Exit(code)
+}
+
+// watchSignals turns SIGINT and SIGTERM into two contexts: the first signal
+// ends ctx (no new jobs; running ones get SIGTERM, then SIGKILL after the
+// grace period), the second ends hard (SIGKILL now; files are still closed
+// properly), and a third gets the default handling: jobsplit dies at once.
+func watchSignals() (ctx, hard context.Context) {
+	ctx, soft := context.WithCancel(context.Background())
+	hard, kill := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		soft()
+		<-signals
+		kill()
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+	}()
+	return ctx, hard
 }
 
 // report prints an error as one line, and a hint line where the fix is known.

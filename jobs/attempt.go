@@ -22,6 +22,7 @@ const maxResultFile = 1 << 20
 // with a short backoff. Errors that must stop the run stop it through
 // r.stop.
 func (r *Runner) runJob(ctx context.Context, i int32) {
+	defer r.guard.jobDone()
 	job := r.sweep.Pool.Job(int(i))
 	attempt := r.lastAttempt[job.ID]
 	for try := 0; ; try++ {
@@ -30,7 +31,11 @@ func (r *Runner) runJob(ctx context.Context, i int32) {
 		}
 		attempt++
 		status, recorded := r.runAttempt(ctx, i, job, attempt)
-		if status != results.StatusFailed && status != results.StatusTimeout || try >= r.sweep.Config.Job.Retries {
+		failed := status == results.StatusFailed || status == results.StatusTimeout
+		if !failed || try >= r.sweep.Config.Job.Retries {
+			if status != results.StatusInterrupted {
+				r.halting.jobFinished(failed, r.stopRun)
+			}
 			return
 		}
 		// The next attempt's row must follow this one's in the file.
@@ -68,6 +73,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job Job, attempt int) 
 	})
 	_ = r.log.JobStart(job.ID, attempt)
 	r.progress.jobStarted(job.ID, attempt, files.progress)
+	pid := 0
 	out := runProcess(ctx, processSpec{
 		Args:     r.command(job, seed, attempt),
 		LookPath: r.programs.lookPath,
@@ -78,7 +84,12 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job Job, attempt int) 
 		Stderr:   stderr,
 		Timeout:  r.sweep.Config.Job.Timeout.Duration,
 		Grace:    r.opts.KillGrace,
+		Hard:     r.opts.Hard,
+		Started:  func(p int) { pid = p; r.running.started(job.ID, p) },
 	})
+	if pid != 0 {
+		r.running.ended(pid)
+	}
 	stdout.Close()
 	stderr.Close()
 	r.progress.jobExited(job.ID)

@@ -29,6 +29,8 @@ type processSpec struct {
 	Grace   time.Duration
 	// Started is called with the process id once it runs.
 	Started func(pid int)
+	// Hard, once done, kills the group at once, without grace.
+	Hard context.Context
 }
 
 // outcome is how a process ended.
@@ -80,6 +82,12 @@ func runProcess(ctx context.Context, spec processSpec) outcome {
 	}
 	stop := &groupStopper{pid: cmd.Process.Pid, grace: spec.Grace}
 	defer context.AfterFunc(ctx, func() { stop.begin(results.StatusInterrupted) })()
+	if spec.Hard != nil {
+		defer context.AfterFunc(spec.Hard, func() {
+			stop.begin(results.StatusInterrupted)
+			stop.killNow()
+		})()
+	}
 	if spec.Timeout > 0 {
 		timer := time.AfterFunc(spec.Timeout, func() { stop.begin(results.StatusTimeout) })
 		defer timer.Stop()

@@ -29,6 +29,17 @@ type RunOptions struct {
 	// Warn is told of anything the user should know that does not stop
 	// the run, such as a torn file left by a crash and repaired.
 	Warn func(string)
+	// Halt stops the run after too many failures (--halt).
+	Halt Halt
+	// MemFree starts a job only while more than this many bytes of memory
+	// are available (--memfree); 0 means no such guard.
+	MemFree int64
+	// Load starts a job only while the one-minute load average is below
+	// it (--load); 0 means no such guard.
+	Load float64
+	// Hard, once done, stops running jobs at once: SIGKILL with no grace
+	// (a second Ctrl-C). nil means never.
+	Hard context.Context
 }
 
 // DefaultKillGrace is the time a stopped job gets between SIGTERM and SIGKILL.
@@ -73,6 +84,11 @@ type Runner struct {
 	fatalOnce sync.Once
 	fatal     error
 	stopRun   context.CancelFunc
+
+	lock    *runLock
+	running *runningFile
+	guard   *guard
+	halting halting
 }
 
 // maxRecording bounds the finished attempts whose rows are not yet on disk.
@@ -108,8 +124,22 @@ func NewRunner(s *Sweep, opts RunOptions) (*Runner, error) {
 		digest: s.ResultDigest(), recordSlots: make(chan struct{}, maxRecording),
 	}
 	r.env = r.sharedEnviron()
+	if r.opts.Hard == nil {
+		r.opts.Hard = context.Background()
+	}
+	r.halting.policy = opts.Halt
+	r.guard = newGuard(opts, s.Config.Job.Memory.Bytes, m.Memory)
+	if len(share.Jobs) == 0 {
+		return r, nil // nothing to run, nothing to write
+	}
+	// Take the machine's lock before reading what is done: a second run
+	// must not plan from a file the first is still writing.
+	if r.lock, err = lockRun(s.ResultsDir(), opts.Machine); err != nil {
+		return nil, err
+	}
 	done, err := results.ReadDone(r.ResultsPath())
 	if err != nil {
+		r.lock.release()
 		return nil, err
 	}
 	for _, i := range share.Jobs {
@@ -159,14 +189,20 @@ func (r *Runner) LogDir() string {
 	return r.sweep.Config.Resolve(r.sweep.Config.Logs.Dir, "logs")
 }
 
+// Close lets another run of the machine in; Run closes by itself.
+func (r *Runner) Close() { r.lock.release() }
+
 // Run runs the pending jobs on the workers until all are done or ctx is
 // cancelled; it returns the summary. Every finished attempt's row is on disk
 // before it counts.
 func (r *Runner) Run(ctx context.Context) (*Summary, error) {
-	if err := r.open(); err != nil {
+	defer r.Close()
+	stoppedOrphans, err := r.open()
+	if err != nil {
 		return nil, err
 	}
-	for _, w := range []string{r.results.Repaired(), r.log.Repaired()} {
+	defer r.running.close()
+	for _, w := range append([]string{r.results.Repaired(), r.log.Repaired()}, stoppedOrphans...) {
 		if w != "" && r.opts.Warn != nil {
 			r.opts.Warn(w)
 		}
@@ -195,14 +231,10 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		}()
 	}
 	watch := r.watchProgress(runCtx)
-feed:
-	for _, i := range r.pending {
-		select {
-		case queue <- i:
-		case <-runCtx.Done():
-			break feed
-		}
-	}
+	feedCtx, stopFeeding := context.WithCancel(runCtx)
+	r.halting.stopFeeding = stopFeeding
+	r.feed(feedCtx, queue)
+	stopFeeding()
 	close(queue)
 	workers.Wait()
 	r.recording.Wait()
@@ -223,6 +255,8 @@ feed:
 		return sum, closeErr
 	case ctx.Err() != nil:
 		return sum, ctx.Err()
+	case r.halting.err() != nil:
+		return sum, r.halting.err()
 	}
 	return sum, nil
 }
@@ -233,9 +267,23 @@ func (r *Runner) stop(err error) {
 	r.stopRun()
 }
 
-// open creates the results file, the log and a private directory for the
-// jobs' result and progress files, and opens the jobs' standard input.
-func (r *Runner) open() error {
+// open stops the orphans an earlier run left, creates the results file,
+// the log and a private directory for the jobs' result and progress files,
+// and opens the jobs' standard input. It returns what it stopped.
+func (r *Runner) open() ([]string, error) {
+	running, stopped, err := openRunning(r.sweep.ResultsDir(), r.opts.Machine, r.opts.KillGrace)
+	if err != nil {
+		return stopped, err
+	}
+	r.running = running
+	if err := r.openFiles(); err != nil {
+		running.close()
+		return stopped, err
+	}
+	return stopped, nil
+}
+
+func (r *Runner) openFiles() error {
 	var err error
 	r.results, err = results.OpenWriter(r.ResultsPath(), r.sweep.Pool.Columns, r.sweep.Config.Results.Columns)
 	if err != nil {

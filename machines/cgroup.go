@@ -19,7 +19,7 @@ func cgroupCPULimit(root fs.FS) (cpus float64, ok bool) {
 	groups := readCgroups(root)
 	for _, m := range readCgroupMounts(root) {
 		group, member := groups[m.controller]
-		if !member {
+		if !member || m.controller == "memory" {
 			continue
 		}
 		dir := m.dirOf(group)
@@ -54,13 +54,16 @@ func readCgroups(root fs.FS) map[string]string {
 		case hasWord(parts[1], "cpu"):
 			groups["cpu"] = parts[2]
 		}
+		if hasWord(parts[1], "memory") {
+			groups["memory"] = parts[2]
+		}
 	}
 	return groups
 }
 
 // cgroupMount is a mounted cgroup hierarchy that can limit the CPU.
 type cgroupMount struct {
-	controller string // "v2" or "cpu"
+	controller string // "v2", "cpu" or "memory"
 	root       string // the cgroup path the mount shows at its point
 	point      string // where it is mounted, relative to the fs root
 }
@@ -86,6 +89,7 @@ func readCgroupMounts(root fs.FS) []cgroupMount {
 			{"v2", "/", "sys/fs/cgroup"},
 			{"cpu", "/", "sys/fs/cgroup/cpu"},
 			{"cpu", "/", "sys/fs/cgroup/cpu,cpuacct"},
+			{"memory", "/", "sys/fs/cgroup/memory"},
 		}
 	}
 	var mounts []cgroupMount
@@ -102,6 +106,8 @@ func readCgroupMounts(root fs.FS) []cgroupMount {
 			m.controller = "v2"
 		case super[0] == "cgroup" && hasWord(super[2], "cpu"):
 			m.controller = "cpu"
+		case super[0] == "cgroup" && hasWord(super[2], "memory"):
+			m.controller = "memory"
 		default:
 			continue
 		}
