@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/logs"
+	"github.com/jobsplit/jobsplit/results"
 )
 
 func newMergeCommand() *cli.Command {
@@ -88,15 +87,18 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 			opts.Merge.Format = logs.FormatText
 		}
 	}
-	out, commit, err := openOutput(stdout, opts.Output)
-	if err != nil {
-		return err
+	merge := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 256<<10)
+		warnings, err := logs.Merge(bw, files, opts.Merge)
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "jobsplit: warning: %s\n", w)
+		}
+		return errors.Join(err, bw.Flush())
 	}
-	warnings, err := logs.Merge(out, files, opts.Merge)
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "jobsplit: warning: %s\n", w)
+	if opts.Output == "" {
+		return merge(stdout)
 	}
-	return commit(err)
+	return results.WriteFileAtomic(opts.Output, merge)
 }
 
 // defaultLogsDir is the logs directory of the config here, or ./logs.
@@ -105,38 +107,4 @@ func defaultLogsDir() string {
 		return cfg.Resolve(cfg.Logs.Dir, "logs")
 	}
 	return "logs"
-}
-
-// openOutput returns where to write: stdout, or a temporary file next to
-// path that commit renames into place only when everything went well.
-func openOutput(stdout io.Writer, path string) (io.Writer, func(error) error, error) {
-	if path == "" {
-		bw := bufio.NewWriterSize(stdout, 256<<10)
-		return bw, func(err error) error { return errors.Join(err, bw.Flush()) }, nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return nil, nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	bw := bufio.NewWriterSize(tmp, 256<<10)
-	commit := func(err error) error {
-		if err == nil {
-			err = bw.Flush()
-		}
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		return nil
-	}
-	return bw, commit, nil
 }
