@@ -35,6 +35,7 @@ type Pool struct {
 	idColumn int        // CSV column holding the id, or -1
 	axes     [][]string // grid values per column
 	refs     []rowRef   // in id order
+	ids      []string   // the id column's values, in file order
 	sorted   []int      // column positions in name order
 	// content is the sum of every row's hash: what the digest covers of
 	// the jobs, the same whatever the row order.
@@ -49,10 +50,12 @@ const (
 	gridPool
 )
 
-// rowRef is one job: its id (text, or a hash key) and where its row is.
+// rowRef is one job: its id and where its row is. It holds no pointer, so
+// the garbage collector never scans the millions of them.
 type rowRef struct {
-	key uint64 // the hashed id, when the pool has no id column
-	id  string // the id column's value
+	// key is the hashed id when the pool has no id column, else the
+	// index of the job's id in Pool.ids.
+	key uint64
 	// at is the row's offset in the text, or its index in a grid.
 	at uint32
 }
@@ -69,7 +72,7 @@ func (p *Pool) ID(i int) string {
 		var text [16]byte
 		return string(appendKey(text[:0], p.refs[i].key))
 	}
-	return p.refs[i].id
+	return p.ids[p.refs[i].key]
 }
 
 // appendKey appends a hashed id: 16 hex digits.
@@ -125,7 +128,7 @@ func (p *Pool) Index(id string) int {
 		}
 		i, found = slices.BinarySearchFunc(p.refs, key, func(r rowRef, k uint64) int { return cmp.Compare(r.key, k) })
 	} else {
-		i, found = slices.BinarySearchFunc(p.refs, id, func(r rowRef, id string) int { return strings.Compare(r.id, id) })
+		i, found = slices.BinarySearchFunc(p.refs, id, func(r rowRef, id string) int { return strings.Compare(p.ids[r.key], id) })
 	}
 	if !found {
 		return -1

@@ -49,6 +49,7 @@ func (p *Pool) finish(lineOf func(rowRef) int) error {
 	width := len(p.Columns)
 	if p.idColumn >= 0 {
 		width++
+		p.ids = make([]string, len(p.refs))
 	}
 	workers := runtime.GOMAXPROCS(0)
 	chunk := (len(p.refs) + workers - 1) / workers
@@ -77,12 +78,12 @@ func (p *Pool) finish(lineOf func(rowRef) int) error {
 	var dups []string
 	for i := 1; i < len(p.refs) && len(dups) < 5; i++ {
 		a, b := p.refs[i-1], p.refs[i]
-		if a.key != b.key || a.id != b.id {
+		if !p.sameID(a, b) {
 			continue
 		}
-		what := fmt.Sprintf("job id %q", a.id)
-		if p.hashed() {
-			what = "the same parameters"
+		what := "the same parameters"
+		if !p.hashed() {
+			what = fmt.Sprintf("job id %q", p.ids[a.key])
 		}
 		noun := "lines"
 		if p.kind == gridPool {
@@ -116,8 +117,8 @@ func (p *Pool) checkRows(lo, hi, width int) ([4]uint64, *rowProblem) {
 			if err := checkID(fields[p.idColumn]); err != nil {
 				return sum, &rowProblem{i, err}
 			}
-			ref.id = fields[p.idColumn]
-			buf = appendField(buf, ref.id)
+			p.ids[i], ref.key = fields[p.idColumn], uint64(i)
+			buf = appendField(buf, p.ids[i])
 		}
 		for _, k := range p.sorted {
 			buf = appendField(buf, p.Columns[k])
@@ -161,32 +162,48 @@ func addCarry(x, y, carry uint64) (uint64, uint64) {
 
 // sortByID puts the jobs in id order, equal ids in file order (by offset)
 // so that duplicates are reported by line. Hashed ids are first spread by
-// their top byte in place (an American flag pass: no second copy of a
-// large pool), then each small bucket is sorted in cache.
+// the top 16 bits of their key in place (an American flag pass: no second
+// copy of a large pool), leaving buckets of a few jobs each that are
+// sorted on every core.
 func (p *Pool) sortByID() {
 	if !p.hashed() {
-		slices.SortFunc(p.refs, func(a, b rowRef) int { return cmp.Or(strings.Compare(a.id, b.id), cmp.Compare(a.at, b.at)) })
+		slices.SortFunc(p.refs, func(a, b rowRef) int {
+			return cmp.Or(strings.Compare(p.ids[a.key], p.ids[b.key]), cmp.Compare(a.at, b.at))
+		})
 		return
 	}
-	byKey := func(a, b rowRef) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.at, b.at)) }
-	for _, bucket := range spreadByTopByte(p.refs) {
-		slices.SortFunc(bucket, byKey)
+	bounds := spreadByTopBits(p.refs)
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := w; b+1 < len(bounds); b += workers {
+				sortBucket(p.refs[bounds[b]:bounds[b+1]])
+			}
+		}()
 	}
+	wg.Wait()
 }
 
-// spreadByTopByte permutes refs in place so that they are grouped by the
-// top byte of their key, in byte order, and returns the groups.
-func spreadByTopByte(refs []rowRef) [][]rowRef {
-	top := func(r rowRef) int { return int(r.key >> 56) }
-	var start, next [257]int
+// spreadBits is how many top bits of the key spread the jobs into buckets.
+const spreadBits = 16
+
+// spreadByTopBits permutes refs in place so that they are grouped by the
+// top bits of their key, in order, and returns the buckets' bounds.
+func spreadByTopBits(refs []rowRef) []int {
+	const buckets = 1 << spreadBits
+	top := func(r rowRef) int { return int(r.key >> (64 - spreadBits)) }
+	start := make([]int, buckets+1)
 	for _, r := range refs {
 		start[top(r)+1]++
 	}
-	for b := 1; b <= 256; b++ {
+	for b := 1; b <= buckets; b++ {
 		start[b] += start[b-1]
 	}
-	next = start
-	for b := range 256 {
+	next := slices.Clone(start)
+	for b := range buckets {
 		for next[b] < start[b+1] {
 			r := refs[next[b]]
 			if t := top(r); t != b {
@@ -198,13 +215,32 @@ func spreadByTopByte(refs []rowRef) [][]rowRef {
 			next[b]++
 		}
 	}
-	buckets := make([][]rowRef, 0, 256)
-	for b := range 256 {
-		if start[b] < start[b+1] {
-			buckets = append(buckets, refs[start[b]:start[b+1]])
-		}
+	return start
+}
+
+// sortBucket sorts a bucket by key, then offset: insertion sort for the
+// few jobs a bucket usually holds.
+func sortBucket(refs []rowRef) {
+	if len(refs) > 32 {
+		slices.SortFunc(refs, func(a, b rowRef) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.at, b.at)) })
+		return
 	}
-	return buckets
+	for i := 1; i < len(refs); i++ {
+		r := refs[i]
+		j := i
+		for ; j > 0 && (refs[j-1].key > r.key || refs[j-1].key == r.key && refs[j-1].at > r.at); j-- {
+			refs[j] = refs[j-1]
+		}
+		refs[j] = r
+	}
+}
+
+// sameID reports whether two jobs have the same id.
+func (p *Pool) sameID(a, b rowRef) bool {
+	if p.hashed() {
+		return a.key == b.key
+	}
+	return p.ids[a.key] == p.ids[b.key]
 }
 
 // fieldOf maps a column position to its position among a row's fields,
