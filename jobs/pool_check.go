@@ -161,10 +161,10 @@ func addCarry(x, y, carry uint64) (uint64, uint64) {
 }
 
 // sortByID puts the jobs in id order, equal ids in file order (by offset)
-// so that duplicates are reported by line. Hashed ids are first spread by
-// the top 16 bits of their key in place (an American flag pass: no second
-// copy of a large pool), leaving buckets of a few jobs each that are
-// sorted on every core.
+// so that duplicates are reported by line. Hashed ids are sorted in place
+// by their key a byte at a time from the top (American flag sort: no second
+// copy of a large pool, and each pass's 256 buckets stay in cache); the
+// top-level buckets are sorted on every core.
 func (p *Pool) sortByID() {
 	if !p.hashed() {
 		slices.SortFunc(p.refs, func(a, b rowRef) int {
@@ -172,41 +172,53 @@ func (p *Pool) sortByID() {
 		})
 		return
 	}
-	bounds := spreadByTopBits(p.refs)
+	bounds := spreadByByte(p.refs, 56)
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := w; b+1 < len(bounds); b += workers {
-				sortBucket(p.refs[bounds[b]:bounds[b+1]])
+			for b := w; b < 256; b += workers {
+				sortByKey(p.refs[bounds[b]:bounds[b+1]], 48)
 			}
 		}()
 	}
 	wg.Wait()
 }
 
-// spreadBits is how many top bits of the key spread the jobs into buckets.
-const spreadBits = 16
-
-// spreadByTopBits permutes refs in place so that they are grouped by the
-// top bits of their key, in order, and returns the buckets' bounds.
-func spreadByTopBits(refs []rowRef) []int {
-	const buckets = 1 << spreadBits
-	top := func(r rowRef) int { return int(r.key >> (64 - spreadBits)) }
-	start := make([]int, buckets+1)
-	for _, r := range refs {
-		start[top(r)+1]++
+// sortByKey sorts refs by key, then offset, starting at the byte at shift.
+func sortByKey(refs []rowRef, shift uint) {
+	if len(refs) <= 32 {
+		insertionSort(refs)
+		return
 	}
-	for b := 1; b <= buckets; b++ {
+	bounds := spreadByByte(refs, shift)
+	for b := range 256 {
+		bucket := refs[bounds[b]:bounds[b+1]]
+		if shift == 0 {
+			insertionSort(bucket) // equal keys: order by offset
+			continue
+		}
+		sortByKey(bucket, shift-8)
+	}
+}
+
+// spreadByByte permutes refs in place so that they are grouped by the byte
+// of their key at shift, in order, and returns the 257 bucket bounds.
+func spreadByByte(refs []rowRef, shift uint) [257]int {
+	var start [257]int
+	for _, r := range refs {
+		start[int(byte(r.key>>shift))+1]++
+	}
+	for b := 1; b <= 256; b++ {
 		start[b] += start[b-1]
 	}
-	next := slices.Clone(start)
-	for b := range buckets {
+	next := start
+	for b := range 256 {
 		for next[b] < start[b+1] {
 			r := refs[next[b]]
-			if t := top(r); t != b {
+			if t := int(byte(r.key >> shift)); t != b {
 				// Swap r into its own bucket; what comes back is placed next.
 				refs[next[b]], refs[next[t]] = refs[next[t]], r
 				next[t]++
@@ -218,13 +230,8 @@ func spreadByTopBits(refs []rowRef) []int {
 	return start
 }
 
-// sortBucket sorts a bucket by key, then offset: insertion sort for the
-// few jobs a bucket usually holds.
-func sortBucket(refs []rowRef) {
-	if len(refs) > 32 {
-		slices.SortFunc(refs, func(a, b rowRef) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.at, b.at)) })
-		return
-	}
+// insertionSort sorts a few refs by key, then offset.
+func insertionSort(refs []rowRef) {
 	for i := 1; i < len(refs); i++ {
 		r := refs[i]
 		j := i
