@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -49,11 +50,7 @@ type outcome struct {
 // left running in its group is killed, so no grandchild outlives its job.
 func runProcess(ctx context.Context, spec processSpec) outcome {
 	out := outcome{Started: time.Now()}
-	lookPath := spec.LookPath
-	if lookPath == nil {
-		lookPath = exec.LookPath
-	}
-	path, err := lookPath(spec.Args[0])
+	path, err := findProgram(spec.LookPath, spec.Args[0], spec.Dir)
 	if err != nil {
 		out.Status, out.ExitCode, out.Err = results.StatusFailed, 127, err
 		return out
@@ -173,6 +170,23 @@ func exitCodeOf(state *os.ProcessState, err error) int {
 		return exitErr.ExitCode()
 	}
 	return -1
+}
+
+// findProgram finds the program a job runs, with lookPath (nil means
+// exec.LookPath). A relative path such as ./sim.sh is relative to dir, the
+// job's directory, where the process starts: it is checked there and
+// handed to exec as it is.
+func findProgram(lookPath func(string) (string, error), name, dir string) (string, error) {
+	if lookPath == nil {
+		lookPath = exec.LookPath
+	}
+	if dir == "" || filepath.IsAbs(name) || !strings.ContainsAny(name, "/"+string(filepath.Separator)) {
+		return lookPath(name)
+	}
+	if _, err := lookPath(filepath.Join(dir, name)); err != nil {
+		return "", err
+	}
+	return name, nil
 }
 
 // programPaths remembers where the programs the jobs run were found in

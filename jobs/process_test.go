@@ -131,3 +131,17 @@ func alive(pid string) bool {
 	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
 	return len(fields) > 0 && fields[0] != "Z"
 }
+
+// TestRunProcessRelativeToDir: a program named ./prog.sh is the one in the
+// job's directory, not in jobsplit's (it failed with 127 when jobsplit ran
+// elsewhere, with --config dir/jobsplit.toml).
+func TestRunProcessRelativeToDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "prog.sh"), []byte("#!/bin/sh\nexit 7\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := runProcess(context.Background(), processSpec{Args: []string{"./prog.sh"}, Dir: dir})
+	if out.ExitCode != 7 || out.Err != nil {
+		t.Errorf("got %s/%d/%v, want failed/7 from ./prog.sh in %s", out.Status, out.ExitCode, out.Err, dir)
+	}
+}

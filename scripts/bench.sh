@@ -56,13 +56,24 @@ seq 10000 >jobs.txt
 printf '[job]\ncommand = "true {arg}"\n[pool]\nfile = "jobs.txt"\nformat = "lines"\n' >jobsplit.toml
 printf '{"solo": [1, 2]}\n' >machines.json
 run_jobsplit() { rm -rf results logs && "$bin" run -m solo -j 2 --yes --quiet; }
-t_js=$(wall run_jobsplit)
-t_xargs=$(wall sh -c 'xargs -P 2 -n 1 true <jobs.txt')
-t_par=$(wall sh -c 'parallel -j 2 true <jobs.txt')
+run_xargs() { xargs -P 2 -n 1 true <jobs.txt; }
+run_parallel() { parallel -j 2 true <jobs.txt; }
+# wall seconds of one run of a command
+once() { runs=1 wall "$@"; }
+# median of the numbers given
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] }'; }
+# The three take turns, round after round, so that a change in the shared
+# machine's load weighs on all of them alike; a ratio is the median of the
+# rounds' ratios.
+js=() xa=() pa=() js_xa=() pa_js=()
+for _ in $(seq "$runs"); do
+	js+=("$(once run_jobsplit)") xa+=("$(once run_xargs)") pa+=("$(once run_parallel)")
+	js_xa+=("$(ratio "${js[-1]}" "${xa[-1]}")") pa_js+=("$(ratio "${pa[-1]}" "${js[-1]}")")
+done
 rows=$(($(wc -l <results/solo.csv) - 1))
 records=$(zcat logs/solo.jsonl.gz | wc -l)
-echo "jobsplit ${t_js}s   xargs ${t_xargs}s   parallel ${t_par}s"
-echo "jobsplit/xargs $(ratio "$t_js" "$t_xargs")x (target <= 1.3)   parallel/jobsplit $(ratio "$t_par" "$t_js")x (target >= 3)"
+echo "jobsplit $(median "${js[@]}")s   xargs $(median "${xa[@]}")s   parallel $(median "${pa[@]}")s   (medians of ${runs} rounds)"
+echo "jobsplit/xargs $(median "${js_xa[@]}")x (target <= 1.3)   parallel/jobsplit $(median "${pa_js[@]}")x (target >= 3)"
 echo "written: ${rows} result rows, ${records} log records"
 
 echo "== memory: a 100,000-job share"
