@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"flag"
+	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -12,8 +14,19 @@ import (
 
 var updateScripts = flag.Bool("update-scripts", false, "rewrite the expected output in testdata/script")
 
+// scriptPrograms are the programs the scripts run as commands of their
+// own; scriptCmds are commands run inside the test. Files for one system
+// add theirs (script_linux_test.go).
+var (
+	scriptPrograms = map[string]func(){"jobsplit": main}
+	scriptCmds     = map[string]func(*testscript.TestScript, bool, []string){
+		"exits": cmdExits,
+		"fail":  cmdFail,
+	}
+)
+
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"jobsplit": main})
+	testscript.Main(m, scriptPrograms)
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: the real
@@ -23,7 +36,8 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       *updateScripts,
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"exits": cmdExits},
+		Cmds:                scriptCmds,
+		Condition:           scriptCondition,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("TZ", "UTC")
@@ -55,4 +69,27 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
 	}
+}
+
+// scriptCondition adds the scripts' conditions: [root] when the tests run
+// as root, and [env:NAME] when the variable NAME of the test's own
+// environment (not the script's) is set and not "0", such as
+// JOBSPLIT_TEST_DISKFULL in CI.
+func scriptCondition(cond string) (bool, error) {
+	switch {
+	case cond == "root":
+		return os.Geteuid() == 0, nil
+	case strings.HasPrefix(cond, "env:"):
+		v := os.Getenv(strings.TrimPrefix(cond, "env:"))
+		return v != "" && v != "0", nil
+	}
+	return false, errors.New("unknown condition " + strconv.Quote(cond))
+}
+
+// cmdFail fails the script with a message: "[cond] fail 'why'".
+func cmdFail(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("usage: fail message...")
+	}
+	ts.Fatalf("%s", strings.Join(args, " "))
 }

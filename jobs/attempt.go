@@ -74,6 +74,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job Job, attempt int) 
 	_ = r.log.JobStart(job.ID, attempt)
 	r.progress.jobStarted(job.ID, attempt, files.progress)
 	pid := 0
+	r.running.starting(job.ID)
 	out := runProcess(ctx, processSpec{
 		Args:     r.command(job, seed, attempt),
 		LookPath: r.programs.lookPath,

@@ -87,6 +87,76 @@ func processStart(pid int) uint64 {
 	return start
 }
 
+// leftInGroup reports whether process group pgid, whose leader started at
+// leaderStart and is gone, still has members that its job left: a process
+// group keeps its id from being reused while it has members, so a group
+// pgid that lives on is the job's, unless the job's group died out and a
+// new process took the id for a group of its own and left it. Such a
+// stranger is told apart as well as /proc can: a daemon's group is its
+// own session, and every member of the job's group started after its
+// leader.
+func leftInGroup(pgid int, leaderStart uint64) bool {
+	entries, err := os.ReadDir("/proc")
+	if err != nil || leaderStart == 0 {
+		return false
+	}
+	found := false
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		fields := procStat(pid)
+		if len(fields) < 20 || fields[2] != strconv.Itoa(pgid) || fields[0] == "Z" {
+			continue
+		}
+		start, _ := strconv.ParseUint(fields[19], 10, 64)
+		if fields[3] == fields[2] || start < leaderStart {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// groupsOfJobs finds the processes of the given jobs of a machine's runs
+// by their environment (JOBSPLIT_JOB_ID, JOBSPLIT_CONFIG and
+// JOBSPLIT_MACHINE), and returns their process groups with the job of each.
+func groupsOfJobs(jobs map[string]bool, marks jobMarks) map[int]string {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	config, machine := []byte("JOBSPLIT_CONFIG="+marks.config), []byte("JOBSPLIT_MACHINE="+marks.machine)
+	self, own := os.Getpid(), syscall.Getpgrp()
+	groups := map[int]string{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil || !bytes.Contains(env, machine) {
+			continue
+		}
+		job, sameConfig, sameMachine := "", false, false
+		for _, v := range bytes.Split(env, []byte{0}) {
+			if id, ok := bytes.CutPrefix(v, []byte("JOBSPLIT_JOB_ID=")); ok {
+				job = string(id)
+			}
+			sameConfig = sameConfig || bytes.Equal(v, config)
+			sameMachine = sameMachine || bytes.Equal(v, machine)
+		}
+		if !sameConfig || !sameMachine || !jobs[job] {
+			continue
+		}
+		if _, pgid, ok := procState(pid); ok && pgid > 1 && pgid != own {
+			groups[pgid] = job
+		}
+	}
+	return groups
+}
+
 // clearGroupWait bounds how long clearGroup waits for killed leftovers to
 // go: a zombie nobody reaps (a container whose init does not) stays a
 // group member for ever.

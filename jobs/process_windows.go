@@ -141,6 +141,12 @@ func processTree() (parents map[uint32]uint32, children map[uint32][]uint32) {
 // looked for there.
 func groupAlive(int) bool { return false }
 
+// groupsOfJobs cannot read other processes' environment on Windows.
+func groupsOfJobs(map[string]bool, jobMarks) map[int]string { return nil }
+
+// leftInGroup cannot tell on Windows.
+func leftInGroup(int, uint64) bool { return false }
+
 // processStart is unknown on Windows, which turns off the orphan check.
 func processStart(int) uint64 { return 0 }
 

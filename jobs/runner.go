@@ -271,7 +271,7 @@ func (r *Runner) stop(err error) {
 // the log and a private directory for the jobs' result and progress files,
 // and opens the jobs' standard input. It returns what it stopped.
 func (r *Runner) open() ([]string, error) {
-	running, stopped, err := openRunning(r.sweep.ResultsDir(), r.opts.Machine, r.opts.KillGrace)
+	running, stopped, err := openRunning(r.sweep.ResultsDir(), r.opts.Machine, r.sweep.Config.Path, r.opts.KillGrace)
 	if err != nil {
 		return stopped, err
 	}
