@@ -2,13 +2,13 @@ package jobs
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/gocarina/gocsv"
 )
 
 // readDurations reads job_id -> duration_s from an earlier results CSV,
@@ -23,38 +23,39 @@ func readDurations(path string) (map[string]float64, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	header, err := csv.NewReader(strings.NewReader(text)).Read()
 	if err != nil {
 		return nil, &PoolError{File: path, Problem: "not a jobsplit results CSV: no header"}
 	}
-	idCol, durCol, statusCol := slices.Index(header, "job_id"), slices.Index(header, "duration_s"), slices.Index(header, "status")
-	if idCol < 0 || durCol < 0 || statusCol < 0 {
-		return nil, &PoolError{File: path, Problem: "not a jobsplit results CSV: want columns job_id, status and duration_s"}
+	for _, col := range []string{"job_id", "status", "duration_s"} {
+		if !slices.Contains(header, col) {
+			return nil, &PoolError{File: path, Problem: "not a jobsplit results CSV: want columns job_id, status and duration_s"}
+		}
+	}
+	var rows []costRow
+	if err := gocsv.UnmarshalString(text, &rows); err != nil {
+		return nil, &PoolError{File: path, Problem: err.Error()}
 	}
 	durations := map[string]float64{}
 	okSeen := map[string]bool{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &PoolError{File: path, Problem: err.Error()}
-		}
-		if len(rec) <= max(idCol, durCol, statusCol) {
-			continue
-		}
-		d, err := strconv.ParseFloat(rec[durCol], 64)
+	for _, row := range rows {
+		d, err := strconv.ParseFloat(row.Duration, 64)
 		if err != nil || d < 0 {
 			continue
 		}
-		id, ok := rec[idCol], rec[statusCol] == "ok"
-		if ok || !okSeen[id] {
-			durations[id] = d
-			okSeen[id] = okSeen[id] || ok
+		ok := row.Status == "ok"
+		if ok || !okSeen[row.JobID] {
+			durations[row.JobID] = d
+			okSeen[row.JobID] = okSeen[row.JobID] || ok
 		}
 	}
 	return durations, nil
+}
+
+// costRow is what a cost estimate needs of a results row; gocsv maps the
+// columns by name, whatever else the file holds.
+type costRow struct {
+	JobID    string `csv:"job_id"`
+	Status   string `csv:"status"`
+	Duration string `csv:"duration_s"`
 }
