@@ -202,8 +202,15 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		return nil, err
 	}
 	defer r.running.close()
+	// What a crash left behind and this run repaired goes to the user and,
+	// as warn records, into the log that merge-logs shows with the rest.
+	logger := r.log.Logger()
 	for _, w := range append([]string{r.results.Repaired(), r.log.Repaired()}, stoppedOrphans...) {
-		if w != "" && r.opts.Warn != nil {
+		if w == "" {
+			continue
+		}
+		logger.Warn().Str("event", "repair").Msg(w)
+		if r.opts.Warn != nil {
 			r.opts.Warn(w)
 		}
 	}
