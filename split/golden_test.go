@@ -1,33 +1,10 @@
 package split
 
 import (
-	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/jobsplit/jobsplit/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata (never edit them by hand)")
-
-// checkGolden compares got with the golden file at path, or rewrites the
-// file when -update is given.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file: %v (run go test -run Golden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs: any change to what a given input plans must bump split.Version\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
+// checkGolden compares got with the golden file at path (see package golden).
+func checkGolden(t *testing.T, path string, got []byte) { golden.Check(t, path, got) }
