@@ -66,7 +66,7 @@ func collect(opts collectOptions, stderr io.Writer) (*results.Collection, *jobs.
 	}
 	paths := opts.Paths
 	if len(paths) == 0 {
-		paths = []string{s.ResultsDir()}
+		paths = []string{s.Paths.Results}
 	}
 	for _, out := range []string{opts.Output, opts.Missing} {
 		if dir := insideAny(out, paths); dir != "" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/machines"
+	"github.com/jobsplit/jobsplit/ui"
 )
 
 // scheduler is a batch scheduler's job array: its name on the command line,
@@ -177,7 +178,7 @@ func newArrayJob(opts emitOptions) (*arrayJob, error) {
 	}
 	job := &arrayJob{Sched: *sched, Digest: s.Plan.Digest.String(), Short: s.Plan.Digest.Short(),
 		Tasks: len(s.Machines), Partition: opts.Partition, Queue: opts.Queue, PE: opts.PE,
-		Image: opts.Image, Claim: opts.Claim, Dir: s.Config.Dir, Logs: s.LogsDir(), Name: opts.Name}
+		Image: opts.Image, Claim: opts.Claim, Dir: s.Config.Dir, Logs: s.Paths.Abs().Logs, Name: opts.Name}
 	limit := opts.MaxArray
 	if limit <= 0 {
 		limit = sched.MaxArray
@@ -232,9 +233,9 @@ func newArrayJob(opts emitOptions) (*arrayJob, error) {
 
 func countMachines(s *jobs.Sweep) string {
 	if s.Shards > 0 {
-		return plural(s.Shards, "shard")
+		return ui.Plural(s.Shards, "shard")
 	}
-	return plural(len(s.Machines), "machine")
+	return ui.Plural(len(s.Machines), "machine")
 }
 
 // runArgs is the command each task runs: this sweep's files by absolute

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"regexp"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/logs"
 	"github.com/jobsplit/jobsplit/results"
+	"github.com/jobsplit/jobsplit/ui"
 )
 
 func newMergeCommand() *cli.Command {
@@ -21,6 +23,7 @@ func newMergeCommand() *cli.Command {
 		Usage:     "interleave every host's log in time order",
 		ArgsUsage: "[PATH...] (folders or .jsonl.gz/.jsonl.zst/.jsonl files; default: ./logs)",
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Value: "jobsplit.toml", Usage: "the sweep's config `FILE`, whose [logs] dir is the default folder"},
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)"},
 			&cli.StringFlag{Name: "format", Usage: "jsonl (records as they were) or text (default: text on a terminal, else jsonl)"},
 			&cli.StringFlag{Name: "machine", Usage: "only records of machine `NAME`"},
@@ -32,7 +35,7 @@ func newMergeCommand() *cli.Command {
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			opts := mergeOptions{Paths: c.Args().Slice(), Output: c.String("output")}
+			opts := mergeOptions{Paths: c.Args().Slice(), Output: c.String("output"), Config: c.String("config"), ConfigSet: c.IsSet("config")}
 			opts.Merge.Format = logs.Format(c.String("format"))
 			opts.Merge.Machine, opts.Merge.Job, opts.Merge.Level = c.String("machine"), c.String("job"), c.String("level")
 			var err error
@@ -55,7 +58,11 @@ func newMergeCommand() *cli.Command {
 type mergeOptions struct {
 	Paths  []string
 	Output string
-	Merge  logs.MergeOptions
+	// Config names the sweep whose logs folder is read when no path is
+	// given; ConfigSet says the user named it (then it must load).
+	Config    string
+	ConfigSet bool
+	Merge     logs.MergeOptions
 }
 
 func parseTimeFlag(name, value string) (time.Time, error) {
@@ -72,7 +79,11 @@ func parseTimeFlag(name, value string) (time.Time, error) {
 func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 	paths := opts.Paths
 	if len(paths) == 0 {
-		paths = []string{defaultLogsDir()}
+		dir, err := defaultLogsDir(opts)
+		if err != nil {
+			return err
+		}
+		paths = []string{dir}
 	}
 	files, err := logs.FindLogs(paths)
 	if err != nil {
@@ -83,7 +94,7 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 	}
 	if opts.Merge.Format == "" {
 		opts.Merge.Format = logs.FormatJSONL
-		if opts.Output == "" && isTerminal(stdout) {
+		if opts.Output == "" && ui.IsTerminal(stdout) {
 			opts.Merge.Format = logs.FormatText
 		}
 	}
@@ -101,10 +112,15 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 	return results.WriteFileAtomic(opts.Output, merge)
 }
 
-// defaultLogsDir is the logs directory of the config here, or ./logs.
-func defaultLogsDir() string {
-	if cfg, err := jobs.LoadConfig("jobsplit.toml"); err == nil {
-		return cfg.Resolve(cfg.Logs.Dir, "logs")
+// defaultLogsDir is the logs folder of the sweep's config (--config), or
+// ./logs when there is no jobsplit.toml here and --config was not given.
+func defaultLogsDir(opts mergeOptions) (string, error) {
+	cfg, err := jobs.LoadConfig(opts.Config)
+	switch {
+	case err == nil:
+		return jobs.PathsOf(cfg).Logs, nil
+	case !opts.ConfigSet && errors.Is(err, fs.ErrNotExist):
+		return "logs", nil
 	}
-	return "logs"
+	return "", err
 }

@@ -13,10 +13,12 @@ import (
 	"golang.org/x/term"
 
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/runner"
 	"github.com/jobsplit/jobsplit/machines"
+	"github.com/jobsplit/jobsplit/ui"
 )
 
-func newRunCommand() *cli.Command {
+func newRunCommand(hard context.Context) *cli.Command {
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run this machine's share of the jobs",
@@ -55,6 +57,7 @@ func newRunCommand() *cli.Command {
 				Load:          c.Float64("load"),
 				Stdin:         os.Stdin,
 				Stderr:        c.App.ErrWriter,
+				Hard:          hard,
 			})
 		},
 	}
@@ -76,6 +79,8 @@ type runOptions struct {
 	Load          float64
 	Stdin         *os.File
 	Stderr        io.Writer
+	// Hard ends at a second Ctrl-C: running jobs are killed at once.
+	Hard context.Context
 }
 
 func runRun(ctx context.Context, opts runOptions) error {
@@ -100,11 +105,12 @@ func runRun(ctx context.Context, opts runOptions) error {
 	if err != nil {
 		return err
 	}
+	display := ui.NewDisplay(opts.Stderr, ui.Options{Mode: ui.ModeFor(opts.Stderr, opts.Quiet), Every: opts.ProgressEvery})
+	defer display.Close()
 	runOpts.Machine, runOpts.Workers, runOpts.RetryFailed = machine, opts.Workers, opts.RetryFailed
-	runOpts.Version, runOpts.KillGrace, runOpts.Hard = version, opts.KillGrace, hardStop
-	runOpts.Warn = func(msg string) { fmt.Fprintf(opts.Stderr, "jobsplit: warning: %s\n", msg) }
-	r, err := jobs.NewRunner(s, runOpts)
-	var locked *jobs.LockedError
+	runOpts.Version, runOpts.KillGrace, runOpts.Hard, runOpts.Events = version, opts.KillGrace, opts.Hard, display
+	r, err := runner.New(s, runOpts)
+	var locked *runner.LockedError
 	if errors.As(err, &locked) {
 		return withHint(err, "wait for that run to end, or stop it; two runs of one machine would run the same jobs")
 	}
@@ -114,26 +120,23 @@ func runRun(ctx context.Context, opts runOptions) error {
 	defer r.Close()
 	share := len(r.Share().Jobs)
 	if !opts.Quiet {
-		fmt.Fprintf(opts.Stderr, "machine %s, digest %s, %s in its share", machine, digest.Short(), countJobs(share))
-		if r.Skipped() > 0 {
-			fmt.Fprintf(opts.Stderr, " (%d done earlier, %d to run)", r.Skipped(), r.Pending())
-		}
-		fmt.Fprintf(opts.Stderr, ", %s\n", plural(r.Workers(), "worker"))
+		ui.Header(opts.Stderr, machine, digest.Short(), share, r.Skipped(), r.Pending(), r.Workers())
 	}
 	if share == 0 {
 		fmt.Fprintf(opts.Stderr, "machine %s has no jobs in this plan: nothing to do\n", machine)
 		return nil
 	}
 	if !opts.Yes && interactive && r.Pending() > 0 {
-		if err := confirm(opts, fmt.Sprintf("Run %s as %s? [y/N] ", countJobs(r.Pending()), machine)); err != nil {
-			return err
+		question := fmt.Sprintf("Run %s as %s? [y/N] ", ui.CountJobs(r.Pending()), machine)
+		if err := ui.Confirm(opts.Stdin, opts.Stderr, question); err != nil {
+			return withHint(err, "answer y, or pass --yes to run without asking")
 		}
 	}
-	sum, runErr := runWithDisplay(ctx, r, machine, opts)
+	sum, runErr := r.Run(ctx)
 	if sum != nil {
-		printSummary(opts.Stderr, machine, sum, r)
+		ui.Summary(opts.Stderr, sum)
 	}
-	var halted *jobs.HaltError
+	var halted *runner.HaltError
 	switch {
 	case errors.Is(runErr, context.Canceled):
 		return quiet{errInterrupted}
@@ -143,7 +146,7 @@ func runRun(ctx context.Context, opts runOptions) error {
 		// A run that could not record its work (a full disk): every row
 		// written is kept, and a rerun picks up the rest.
 		return withHint(fmt.Errorf("%w: %w", errRunStopped, runErr), "fix the cause and run again: finished jobs are kept")
-	case sum.Failed+sum.Timeout > 0 || len(r.EarlierFailed()) > 0:
+	case sum.Failed+sum.Timeout > 0 || len(sum.EarlierFailed) > 0:
 		return quiet{errJobsFailed}
 	}
 	return nil
@@ -172,7 +175,7 @@ func identify(s *jobs.Sweep, opts runOptions, interactive bool) (string, error) 
 	case errors.As(err, &notListed):
 		return "", unknownMachine(notListed.Name, s)
 	case errors.Is(err, machines.ErrUnknownMachine) && interactive:
-		return promptMachine(s, opts)
+		return askMachine(s, opts)
 	case errors.Is(err, machines.ErrUnknownMachine):
 		return "", withHint(errors.New("cannot tell which machine this is: pass --machine NAME or set JOBSPLIT_MACHINE"),
 			"choices: %s", strings.Join(s.Machines.Names(), ", "))
@@ -226,11 +229,24 @@ func arrayRanges(count int) string {
 		count-1, count)
 }
 
+// askMachine asks on the terminal which machine this is.
+func askMachine(s *jobs.Sweep, opts runOptions) (string, error) {
+	choices := make([]ui.Choice, len(s.Machines))
+	for i, m := range s.Machines {
+		choices[i] = ui.Choice{Name: m.Name, Weight: m.WeightString(), Jobs: len(s.Plan.Shares[i].Jobs)}
+	}
+	name, err := ui.AskMachine(opts.Stdin, opts.Stderr, choices)
+	if err != nil {
+		return "", withHint(err, "pass --machine NAME or set JOBSPLIT_MACHINE")
+	}
+	return name, nil
+}
+
 // guardOptions reads --halt and --memfree.
-func guardOptions(opts runOptions) (jobs.RunOptions, error) {
-	var ro jobs.RunOptions
+func guardOptions(opts runOptions) (runner.Options, error) {
+	var ro runner.Options
 	var err error
-	if ro.Halt, err = jobs.ParseHalt(opts.Halt); err != nil {
+	if ro.Halt, err = runner.ParseHalt(opts.Halt); err != nil {
 		return ro, withHint(err, "such as --halt soon,fail=3 or --halt now,fail=10%%")
 	}
 	if opts.MemFree != "" {

@@ -16,7 +16,8 @@ import (
 // version is stamped by the Makefile with -ldflags.
 var version = "dev"
 
-func newApp() *cli.App {
+// newApp is jobsplit's command line; hard ends at a second Ctrl-C.
+func newApp(hard context.Context) *cli.App {
 	return &cli.App{
 		Name:    "jobsplit",
 		Usage:   "spread independent jobs over several machines, no coordinator",
@@ -27,7 +28,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			newInitCommand(),
 			newPlanCommand(),
-			newRunCommand(),
+			newRunCommand(hard),
 			newCollectCommand(),
 			newStatusCommand(),
 			newMergeCommand(),
@@ -45,14 +46,9 @@ func newApp() *cli.App {
 	}
 }
 
-// hardStop ends at a second Ctrl-C (or SIGTERM): running jobs are killed
-// at once instead of after their grace period.
-var hardStop = context.Background()
-
 func main() {
 	ctx, hard := watchSignals()
-	hardStop = hard
-	err := newApp().RunContext(ctx, os.Args)
+	err := newApp(hard).RunContext(ctx, os.Args)
 	code := exitCode(err)
 	if err != nil {
 		report(os.Stderr, err)

@@ -41,6 +41,7 @@ func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
 	s, err := jobs.Load(opts)
 	var entry *machines.EntryError
 	var placeholder *jobs.PlaceholderError
+	var missing *jobs.MissingConfigError
 	switch {
 	case err == nil:
 		return s, nil
@@ -50,7 +51,7 @@ func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
 		return nil, withHint(err, "the placeholders are %s; write {{ and }} for literal braces", placeholderList(placeholder.Known))
 	case errors.As(err, &entry):
 		return nil, withHint(err, `each machine is "name": [perf, cores], such as "alpha": [1.5, 8]`)
-	case strings.Contains(err.Error(), "jobsplit.toml: no such file"):
+	case errors.As(err, &missing):
 		return nil, withHint(err, "run 'jobsplit init' to write an example, or pass --config FILE")
 	}
 	return nil, err

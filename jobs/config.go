@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -124,11 +125,23 @@ func (e *ConfigError) Error() string {
 // LoadConfig reads and checks jobsplit.toml.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &MissingConfigError{Path: path, Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
 	return ParseConfig(data, path)
 }
+
+// MissingConfigError is a config file that does not exist.
+type MissingConfigError struct {
+	Path string
+	Err  error
+}
+
+func (e *MissingConfigError) Error() string { return "read config: " + e.Err.Error() }
+func (e *MissingConfigError) Unwrap() error { return e.Err }
 
 // ParseConfig reads jobsplit.toml content; path names it in errors and
 // anchors its relative paths.

@@ -1,4 +1,7 @@
-// Package jobs is the sweep itself: the config (jobsplit.toml), the job pool
-// (a CSV file, a list of lines or a parameter grid), the plan made from them
-// with package split, and the runner that executes one machine's share.
+// Package jobs is the sweep as data: the config (jobsplit.toml), the job
+// pool (a CSV file, a list of lines or a parameter grid), the command
+// template and [params], the paths of the sweep's files, and the plan made
+// from them with package split, built by one constructor, Load. It runs
+// nothing: the run loop is package jobs/runner, process control package
+// jobs/process.
 package jobs

@@ -16,13 +16,6 @@ func (s *Sweep) ResultsPlan() results.Plan {
 	return p
 }
 
-// ResultsDir is the config's results directory, to read: relative when
-// the config was named by a relative path.
-func (s *Sweep) ResultsDir() string { return s.Config.Input(s.Config.Results.Dir, "results") }
-
-// LogsDir is the config's logs directory.
-func (s *Sweep) LogsDir() string { return s.Config.Resolve(s.Config.Logs.Dir, "logs") }
-
 // ResultDigest is the digest written in every result row: the sweep's. A
 // re-plan of a sweep's missing jobs (a pool written by collect-results
 // --missing) plans with a digest of its own, but its rows carry the

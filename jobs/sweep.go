@@ -46,6 +46,11 @@ type Sweep struct {
 	// Shards is the number of uniform shards, 0 when machines.json names
 	// the machines.
 	Shards int
+	// Template is the command, parsed once: every placeholder in it is
+	// known.
+	Template *Template
+	// Paths are where the sweep's results and logs go.
+	Paths Paths
 }
 
 // Load reads the config, pool and machines and makes the plan.
@@ -57,7 +62,7 @@ func Load(opts Options) (*Sweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sweep{Config: cfg}
+	s := &Sweep{Config: cfg, Paths: PathsOf(cfg)}
 	if s.Command, s.Shell, err = cfg.CommandArgs(); err != nil {
 		return nil, err
 	}
@@ -83,7 +88,7 @@ func Load(opts Options) (*Sweep, error) {
 		}
 	}
 	// An unknown placeholder is refused by every command, not only by run.
-	if _, err := s.Template(); err != nil {
+	if s.Template, err = s.parseTemplate(); err != nil {
 		cerr := &ConfigError{File: cfg.Name, Problem: err.Error(), cause: err}
 		if errors.As(err, new(*PlaceholderError)) {
 			cerr.Line = cfg.commandLine

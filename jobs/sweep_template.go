@@ -9,9 +9,9 @@ import (
 // builtinPlaceholders are the placeholders jobsplit fills for every job.
 var builtinPlaceholders = []string{"id", "seed", "machine", "attempt"}
 
-// Template parses the sweep's command: every placeholder must be a pool
+// parseTemplate parses the sweep's command: every placeholder must be a pool
 // column, a [params] key or one of id, seed, machine, attempt.
-func (s *Sweep) Template() (*Template, error) {
+func (s *Sweep) parseTemplate() (*Template, error) {
 	for _, p := range s.Params {
 		if slices.Contains(s.Pool.Columns, p.Name) {
 			return nil, fmt.Errorf("[params] key %q is also a column of %s: rename one", p.Name, s.Pool.Source)

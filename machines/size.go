@@ -41,3 +41,14 @@ func ParseSize(s string) (int64, error) {
 	}
 	return int64(bytes), nil
 }
+
+// FormatSize writes a byte count with a binary unit, such as "1.5GiB".
+func FormatSize(bytes int64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	v, unit := float64(bytes), 0
+	for v >= 1024 && unit < len(units)-1 {
+		v /= 1024
+		unit++
+	}
+	return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) + units[unit]
+}

@@ -1,4 +1,4 @@
-package jobs
+package process
 
 import (
 	"context"
@@ -10,12 +10,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/jobsplit/jobsplit/results"
 )
 
-// processSpec is one process to run.
-type processSpec struct {
+// Spec is one process to run.
+type Spec struct {
 	Args []string
 	// LookPath finds the program Args[0] names; nil means exec.LookPath.
 	LookPath func(name string) (string, error)
@@ -34,9 +32,26 @@ type processSpec struct {
 	Hard context.Context
 }
 
-// outcome is how a process ended.
-type outcome struct {
-	Status   results.Status
+// Stop is why a process was stopped before it ended by itself.
+type Stop string
+
+// The reasons to stop a process.
+const (
+	// NotStopped is a process that ended by itself.
+	NotStopped Stop = ""
+	// TimedOut is a process stopped at its Spec.Timeout.
+	TimedOut Stop = "timeout"
+	// Interrupted is a process stopped because its context ended.
+	Interrupted Stop = "interrupted"
+)
+
+// Ending is how a process ended.
+type Ending struct {
+	// Stopped says why the process was stopped, if it was.
+	Stopped Stop
+	// ExitCode is the process's exit code, 128+signal when a signal ended
+	// it; 127 when the program was not found and 126 when it could not
+	// start.
 	ExitCode int
 	Started  time.Time
 	Duration time.Duration
@@ -44,15 +59,18 @@ type outcome struct {
 	Err error
 }
 
-// runProcess runs one job in its own process group and waits for it. A
+// OK reports whether the process ended by itself with exit code 0.
+func (e Ending) OK() bool { return e.Stopped == NotStopped && e.ExitCode == 0 && e.Err == nil }
+
+// Run runs one job in its own process group and waits for it. A
 // timeout or a cancelled ctx stops the whole group: SIGTERM, then SIGKILL
 // after the grace period. When the job's main process ends, whatever it
 // left running in its group is killed, so no grandchild outlives its job.
-func runProcess(ctx context.Context, spec processSpec) outcome {
-	out := outcome{Started: time.Now()}
+func Run(ctx context.Context, spec Spec) Ending {
+	out := Ending{Started: time.Now()}
 	path, err := findProgram(spec.LookPath, spec.Args[0], spec.Dir)
 	if err != nil {
-		out.Status, out.ExitCode, out.Err = results.StatusFailed, 127, err
+		out.ExitCode, out.Err = 127, err
 		return out
 	}
 	cmd := exec.Command(path, spec.Args[1:]...)
@@ -64,45 +82,37 @@ func runProcess(ctx context.Context, spec processSpec) outcome {
 	cmd.SysProcAttr = newProcessGroup()
 	var output capture
 	if err := output.attach(cmd, spec.Stdout, spec.Stderr); err != nil {
-		out.Status, out.ExitCode, out.Err = results.StatusFailed, 126, err
+		out.ExitCode, out.Err = 126, err
 		return out
 	}
 	err = cmd.Start()
 	output.started()
 	if err != nil {
 		output.wait()
-		out.Status, out.ExitCode, out.Err = results.StatusFailed, 126, err
+		out.ExitCode, out.Err = 126, err
 		return out
 	}
 	if spec.Started != nil {
 		spec.Started(cmd.Process.Pid)
 	}
 	stop := &groupStopper{pid: cmd.Process.Pid, grace: spec.Grace}
-	defer context.AfterFunc(ctx, func() { stop.begin(results.StatusInterrupted) })()
+	defer context.AfterFunc(ctx, func() { stop.begin(Interrupted) })()
 	if spec.Hard != nil {
 		defer context.AfterFunc(spec.Hard, func() {
-			stop.begin(results.StatusInterrupted)
+			stop.begin(Interrupted)
 			stop.killNow()
 		})()
 	}
 	if spec.Timeout > 0 {
-		timer := time.AfterFunc(spec.Timeout, func() { stop.begin(results.StatusTimeout) })
+		timer := time.AfterFunc(spec.Timeout, func() { stop.begin(TimedOut) })
 		defer timer.Stop()
 	}
 	waitErr := cmd.Wait()
-	stopped := stop.exited()
+	out.Stopped = stop.exited()
 	out.Duration = time.Since(out.Started)
 	clearGroup(cmd.Process.Pid)
 	output.wait()
 	out.ExitCode = exitCodeOf(cmd.ProcessState, waitErr)
-	switch {
-	case stopped != "":
-		out.Status = stopped
-	case out.ExitCode == 0:
-		out.Status = results.StatusOK
-	default:
-		out.Status = results.StatusFailed
-	}
 	return out
 }
 
@@ -115,13 +125,13 @@ type groupStopper struct {
 	grace time.Duration
 
 	mu     sync.Mutex
-	reason results.Status // why the group is being stopped; "" when it is not
-	done   bool           // the main process was reaped: its id may be reused
+	reason Stop // why the group is being stopped; "" when it is not
+	done   bool // the main process was reaped: its id may be reused
 	kill   *time.Timer
 }
 
 // begin sends SIGTERM to the group and arms the SIGKILL, once.
-func (s *groupStopper) begin(reason results.Status) {
+func (s *groupStopper) begin(reason Stop) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done || s.reason != "" {
@@ -143,7 +153,7 @@ func (s *groupStopper) killNow() {
 
 // exited records that the main process ended and was reaped, so that no
 // signal goes to its id any more, and returns why it was stopped, if it was.
-func (s *groupStopper) exited() results.Status {
+func (s *groupStopper) exited() Stop {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.done = true
@@ -189,19 +199,19 @@ func findProgram(lookPath func(string) (string, error), name, dir string) (strin
 	return name, nil
 }
 
-// programPaths remembers where the programs the jobs run were found in
+// Programs remembers where the programs the jobs run were found in
 // PATH: looking a name up stats every PATH entry, and a sweep runs the same
 // program thousands of times.
-type programPaths struct {
+type Programs struct {
 	mu    sync.Mutex
 	found map[string]string
 }
 
-// lookPath is exec.LookPath, remembering what it found for names without
+// LookPath is exec.LookPath, remembering what it found for names without
 // a slash. A name with a slash is checked every time: that costs one stat,
 // and the program may be one that earlier jobs built. A name that was not
 // found is looked up again, since nothing is saved by remembering a failure.
-func (p *programPaths) lookPath(name string) (string, error) {
+func (p *Programs) LookPath(name string) (string, error) {
 	if strings.ContainsRune(name, '/') {
 		return exec.LookPath(name)
 	}

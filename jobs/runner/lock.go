@@ -1,4 +1,4 @@
-package jobs
+package runner
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/jobsplit/jobsplit/jobs"
 )
 
 // LockedError is a second run on a machine's results that another run
@@ -32,13 +34,13 @@ type runLock struct {
 	path string
 }
 
-// lockRun takes <dir>/.<machine>.lock, or returns a *LockedError naming the
-// process that holds it.
-func lockRun(dir, machine string) (*runLock, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// lockRun takes the machine's lock file, or returns a *LockedError naming
+// the process that holds it.
+func lockRun(paths jobs.Paths, machine string) (*runLock, error) {
+	path := paths.LockFile(machine)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("lock results: %w", err)
 	}
-	path := filepath.Join(dir, "."+machine+".lock")
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock results: %w", err)

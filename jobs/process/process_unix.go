@@ -1,6 +1,6 @@
 //go:build unix
 
-package jobs
+package process
 
 import (
 	"bytes"
@@ -122,12 +122,12 @@ func leftInGroup(pgid int, leaderStart uint64) bool {
 // groupsOfJobs finds the processes of the given jobs of a machine's runs
 // by their environment (JOBSPLIT_JOB_ID, JOBSPLIT_CONFIG and
 // JOBSPLIT_MACHINE), and returns their process groups with the job of each.
-func groupsOfJobs(jobs map[string]bool, marks jobMarks) map[int]string {
+func groupsOfJobs(jobs map[string]bool, marks Marks) map[int]string {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
 	}
-	config, machine := []byte("JOBSPLIT_CONFIG="+marks.config), []byte("JOBSPLIT_MACHINE="+marks.machine)
+	config, machine := []byte("JOBSPLIT_CONFIG="+marks.Config), []byte("JOBSPLIT_MACHINE="+marks.Machine)
 	self, own := os.Getpid(), syscall.Getpgrp()
 	groups := map[int]string{}
 	for _, e := range entries {

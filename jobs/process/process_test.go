@@ -1,6 +1,6 @@
 //go:build unix
 
-package jobs
+package process
 
 import (
 	"bytes"
@@ -11,8 +11,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jobsplit/jobsplit/results"
 )
 
 // lockedBuffer collects a job's output from the pipe goroutine.
@@ -38,41 +36,41 @@ func TestRunProcessOutcomes(t *testing.T) {
 		name     string
 		script   string
 		timeout  time.Duration
-		status   results.Status
+		stopped  Stop
 		exitCode int
 	}{
-		{"ok", "exit 0", 0, results.StatusOK, 0},
-		{"failed", "exit 3", 0, results.StatusFailed, 3},
-		{"killed by a signal", "kill -9 $$", 0, results.StatusFailed, 137},
-		{"timeout", "sleep 5", 100 * time.Millisecond, results.StatusTimeout, 128 + 15},
+		{"ok", "exit 0", 0, NotStopped, 0},
+		{"failed", "exit 3", 0, NotStopped, 3},
+		{"killed by a signal", "kill -9 $$", 0, NotStopped, 137},
+		{"timeout", "sleep 5", 100 * time.Millisecond, TimedOut, 128 + 15},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := runProcess(context.Background(), processSpec{
+			out := Run(context.Background(), Spec{
 				Args: []string{"sh", "-c", tt.script}, Timeout: tt.timeout, Grace: time.Second,
 			})
-			if out.Status != tt.status || out.ExitCode != tt.exitCode {
-				t.Errorf("got %s/%d, want %s/%d", out.Status, out.ExitCode, tt.status, tt.exitCode)
+			if out.Stopped != tt.stopped || out.ExitCode != tt.exitCode || out.OK() != (tt.exitCode == 0) {
+				t.Errorf("got %q/%d, want %q/%d", out.Stopped, out.ExitCode, tt.stopped, tt.exitCode)
 			}
 		})
 	}
 }
 
 func TestRunProcessMissingCommand(t *testing.T) {
-	out := runProcess(context.Background(), processSpec{Args: []string{"./no-such-program"}})
-	if out.Status != results.StatusFailed || out.ExitCode != 127 || out.Err == nil {
-		t.Errorf("got %s/%d/%v, want failed/127 with an error", out.Status, out.ExitCode, out.Err)
+	out := Run(context.Background(), Spec{Args: []string{"./no-such-program"}})
+	if out.OK() || out.ExitCode != 127 || out.Err == nil {
+		t.Errorf("got %d/%v, want 127 with an error", out.ExitCode, out.Err)
 	}
 }
 
 func TestRunProcessCapturesBothStreams(t *testing.T) {
 	var stdout, stderr lockedBuffer
-	out := runProcess(context.Background(), processSpec{
+	out := Run(context.Background(), Spec{
 		Args:   []string{"sh", "-c", "echo out; echo err >&2; printf tail"},
 		Stdout: &stdout, Stderr: &stderr,
 	})
-	if out.Status != results.StatusOK {
-		t.Fatalf("status %s", out.Status)
+	if !out.OK() {
+		t.Fatalf("ended %+v", out)
 	}
 	if stdout.String() != "out\ntail" || stderr.String() != "err\n" {
 		t.Errorf("stdout %q stderr %q", stdout.String(), stderr.String())
@@ -85,11 +83,11 @@ func TestTimeoutStopsGrandchildrenIgnoringTERM(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pids")
 	script := `trap '' TERM; (trap '' TERM; sleep 30 & echo $! >>` + pidFile + `; wait) & echo $! >>` + pidFile + `; sleep 30 & echo $! >>` + pidFile + `; wait`
 	start := time.Now()
-	out := runProcess(context.Background(), processSpec{
+	out := Run(context.Background(), Spec{
 		Args: []string{"sh", "-c", script}, Timeout: 300 * time.Millisecond, Grace: 200 * time.Millisecond,
 	})
-	if out.Status != results.StatusTimeout {
-		t.Fatalf("status %s, want timeout", out.Status)
+	if out.Stopped != TimedOut {
+		t.Fatalf("stopped %q, want timeout", out.Stopped)
 	}
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("took %s: the group was not killed after the grace period", elapsed)
@@ -113,12 +111,12 @@ func TestInterruptStopsJob(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan struct{})
 	go func() { <-started; cancel() }()
-	out := runProcess(ctx, processSpec{
+	out := Run(ctx, Spec{
 		Args: []string{"sleep", "30"}, Grace: time.Second,
 		Started: func(int) { close(started) },
 	})
-	if out.Status != results.StatusInterrupted {
-		t.Errorf("status %s, want interrupted", out.Status)
+	if out.Stopped != Interrupted {
+		t.Errorf("stopped %q, want interrupted", out.Stopped)
 	}
 }
 
@@ -140,8 +138,8 @@ func TestRunProcessRelativeToDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "prog.sh"), []byte("#!/bin/sh\nexit 7\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	out := runProcess(context.Background(), processSpec{Args: []string{"./prog.sh"}, Dir: dir})
+	out := Run(context.Background(), Spec{Args: []string{"./prog.sh"}, Dir: dir})
 	if out.ExitCode != 7 || out.Err != nil {
-		t.Errorf("got %s/%d/%v, want failed/7 from ./prog.sh in %s", out.Status, out.ExitCode, out.Err, dir)
+		t.Errorf("got %d/%v, want 7 from ./prog.sh in %s", out.ExitCode, out.Err, dir)
 	}
 }

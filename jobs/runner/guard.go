@@ -1,4 +1,4 @@
-package jobs
+package runner
 
 import (
 	"context"
@@ -29,7 +29,7 @@ type guard struct {
 	ended   chan struct{} // signalled when a job ends, to look again at once
 }
 
-func newGuard(opts RunOptions, jobMemory, machineMemory int64) *guard {
+func newGuard(opts Options, jobMemory, machineMemory int64) *guard {
 	g := &guard{memFree: opts.MemFree, load: opts.Load, jobMemory: jobMemory, ended: make(chan struct{}, 1)}
 	if jobMemory > 0 {
 		budget := machineMemory
@@ -43,37 +43,47 @@ func newGuard(opts RunOptions, jobMemory, machineMemory int64) *guard {
 	return g
 }
 
-// allows reports whether one more job may start now.
-func (g *guard) allows() bool {
+// holds says why one more job may not start now, or "" when it may.
+func (g *guard) holds() (string, int) {
 	g.mu.Lock()
 	running := g.running
 	g.mu.Unlock()
 	if running == 0 {
-		return true
+		return "", 0
 	}
 	if g.maxByMemory > 0 && running >= g.maxByMemory {
-		return false
+		return fmt.Sprintf("[job] memory: %d jobs fill the machine's memory", g.maxByMemory), running
 	}
 	if g.memFree > 0 || g.jobMemory > 0 {
 		if avail, ok := machines.AvailableMemory(); ok && (avail <= g.memFree || avail < g.jobMemory) {
-			return false
+			return fmt.Sprintf("memory: %s available", machines.FormatSize(avail)), running
 		}
 	}
 	if g.load > 0 {
 		if load, ok := machines.LoadAverage(); ok && load >= g.load {
-			return false
+			return fmt.Sprintf("load: %.2f, at or above --load %g", load, g.load), running
 		}
 	}
-	return true
+	return "", running
 }
 
 // active reports whether any guard is set: without one, feeding skips the
 // checks entirely.
 func (g *guard) active() bool { return g.memFree > 0 || g.load > 0 || g.jobMemory > 0 }
 
-// wait returns once a job may start, or false when ctx ends first.
-func (g *guard) wait(ctx context.Context) bool {
-	for !g.allows() {
+// wait returns once a job may start, or false when ctx ends first. It
+// tells events when it starts holding jobs back and when it lets them go.
+func (g *guard) wait(ctx context.Context, events Events) bool {
+	held := ""
+	for {
+		reason, running := g.holds()
+		if reason != held {
+			held = reason
+			events.Waiting(Wait{Reason: reason, Running: running})
+		}
+		if reason == "" {
+			return true
+		}
 		select {
 		case <-ctx.Done():
 			return false
@@ -81,7 +91,6 @@ func (g *guard) wait(ctx context.Context) bool {
 		case <-time.After(guardPoll):
 		}
 	}
-	return true
 }
 
 func (g *guard) jobStarted() {
@@ -100,67 +109,21 @@ func (g *guard) jobDone() {
 	}
 }
 
-// feed hands the pending jobs to the workers in plan order, as the guards
-// allow, until all are handed out or ctx ends.
-func (r *Runner) feed(ctx context.Context, queue chan<- int32) {
-	for _, i := range r.pending {
-		if r.guard.active() && !r.guard.wait(ctx) {
-			return
+// feed hands the pending jobs to the workers in run order, as the guards
+// allow, until all are handed out or ctx ends; it returns how many it
+// handed out.
+func (r *Runner) feed(ctx context.Context, queue chan<- int32) int {
+	for n, i := range r.pending {
+		if r.guard.active() && !r.guard.wait(ctx, r.events) {
+			return n
 		}
 		r.guard.jobStarted()
 		select {
 		case queue <- i:
 		case <-ctx.Done():
 			r.guard.jobDone()
-			return
+			return n
 		}
 	}
-}
-
-// HaltError is returned by Run when the --halt policy stopped it.
-type HaltError struct {
-	Policy Halt
-	Failed int
-}
-
-func (e *HaltError) Error() string {
-	return fmt.Sprintf("halted after %d failed jobs (--halt %s)", e.Failed, e.Policy)
-}
-
-// halting counts the jobs that ended in this run and applies the halt
-// policy: soon stops feeding, now stops the running jobs too.
-type halting struct {
-	policy      Halt
-	stopFeeding context.CancelFunc
-
-	mu               sync.Mutex
-	failed, finished int
-	halted           *HaltError
-}
-
-// jobFinished notes a job's final outcome and halts when the policy says.
-func (h *halting) jobFinished(failed bool, stopRun context.CancelFunc) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.finished++
-	if failed {
-		h.failed++
-	}
-	if h.halted != nil || !h.policy.triggered(h.failed, h.finished) {
-		return
-	}
-	h.halted = &HaltError{Policy: h.policy, Failed: h.failed}
-	h.stopFeeding()
-	if h.policy.When == HaltNow {
-		stopRun()
-	}
-}
-
-func (h *halting) err() error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.halted == nil {
-		return nil
-	}
-	return h.halted
+	return len(r.pending)
 }

@@ -1,6 +1,6 @@
 //go:build unix
 
-package jobs
+package runner
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/jobsplit/jobsplit/jobs"
 )
 
 // runSweep writes the files into a fresh directory, runs machine solo's
@@ -26,19 +28,19 @@ func runSweep(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	s, err := Load(Options{Config: filepath.Join(dir, "jobsplit.toml")})
+	s, err := jobs.Load(jobs.Options{Config: filepath.Join(dir, "jobsplit.toml")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRunner(s, RunOptions{Machine: "solo", Workers: 2})
+	r, err := New(s, Options{Machine: "solo", Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(r.workDir); !os.IsNotExist(err) {
-		t.Errorf("work directory %s left behind (%v)", r.workDir, err)
+	if _, err := os.Stat(r.files.workDir); !os.IsNotExist(err) {
+		t.Errorf("work directory %s left behind (%v)", r.files.workDir, err)
 	}
 	return dir
 }

@@ -1,77 +1,76 @@
-package jobs
+package process
 
 import (
 	"bufio"
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// runningFile records the jobs a run has started and not finished, with
-// their process ids, in <results>/.<machine>.running: one line
+// Journal records the jobs a run has started and not finished, with
+// their process ids, in a file (<results>/.<machine>.running): one line
 // "starting JOB" before a job's process is created, "start JOB PID
 // STARTTIME" once it runs and "end PID" when its row is written. A run
 // killed with -9 leaves its children running; the next run reads the
 // file, stops whatever is still alive there, and only then runs those jobs
 // again. A run killed between "starting" and "start" left a process whose
 // id it never wrote: the next run finds it by its environment.
-type runningFile struct {
+type Journal struct {
 	mu   sync.Mutex
 	f    *os.File
 	path string
 }
 
-// openRunning stops the orphans an earlier run of machine with the config
-// at configPath left, and starts a new file. It returns what it stopped,
-// for the user.
-func openRunning(dir, machine, configPath string, grace time.Duration) (*runningFile, []string, error) {
-	path := filepath.Join(dir, "."+machine+".running")
-	stopped := stopOrphans(path, grace, jobMarks{config: configPath, machine: machine})
+// Marks are the values of JOBSPLIT_CONFIG and JOBSPLIT_MACHINE in the
+// environment of every job a run of the machine starts: they find a job
+// whose process id the journal never got.
+type Marks struct{ Config, Machine string }
+
+// OpenJournal stops the orphans that the earlier run whose journal is at
+// path left (giving each group grace between SIGTERM and SIGKILL), and
+// starts a new journal there. It returns what it stopped, for the user.
+func OpenJournal(path string, grace time.Duration, marks Marks) (*Journal, []string, error) {
+	stopped := stopOrphans(path, grace, marks)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return nil, stopped, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &runningFile{f: f, path: path}, stopped, nil
+	return &Journal{f: f, path: path}, stopped, nil
 }
 
-func (r *runningFile) write(line string) {
+func (r *Journal) write(line string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, _ = r.f.WriteString(line)
 }
 
-// starting records that a job's process is about to be created.
-func (r *runningFile) starting(job string) { r.write("starting " + strconv.Quote(job) + "\n") }
+// Starting records that a job's process is about to be created.
+func (r *Journal) Starting(job string) { r.write("starting " + strconv.Quote(job) + "\n") }
 
-// started records a job's process group (its pid) and the process's start
+// Started records a job's process group (its pid) and the process's start
 // time, which tells a later run whether that pid is still the same process.
-func (r *runningFile) started(job string, pid int) {
+func (r *Journal) Started(job string, pid int) {
 	r.write(fmt.Sprintf("start %s %d %d\n", strconv.Quote(job), pid, processStart(pid)))
 }
 
-// ended records that a job's process group is gone.
-func (r *runningFile) ended(pid int) { r.write(fmt.Sprintf("end %d\n", pid)) }
+// Ended records that a job's process group is gone.
+func (r *Journal) Ended(pid int) { r.write(fmt.Sprintf("end %d\n", pid)) }
 
-// close removes the file: a run that ends normally leaves no orphans.
-func (r *runningFile) close() {
+// Close removes the file: a run that ends normally leaves no orphans.
+func (r *Journal) Close() {
 	r.f.Close()
 	os.Remove(r.path)
 }
-
-// jobMarks are the values of JOBSPLIT_CONFIG and JOBSPLIT_MACHINE in the
-// environment of every job a run of the machine starts.
-type jobMarks struct{ config, machine string }
 
 // stopOrphans stops every process group the file says was started and not
 // ended, if its leader is still the same process, or if the leader is gone
 // and what it left still runs in its group; and the groups of the jobs
 // whose start was not confirmed, found by their environment.
-func stopOrphans(path string, grace time.Duration, marks jobMarks) []string {
+func stopOrphans(path string, grace time.Duration, marks Marks) []string {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil

@@ -1,6 +1,6 @@
 //go:build windows
 
-package jobs
+package process
 
 import (
 	"os"
@@ -142,7 +142,7 @@ func processTree() (parents map[uint32]uint32, children map[uint32][]uint32) {
 func groupAlive(int) bool { return false }
 
 // groupsOfJobs cannot read other processes' environment on Windows.
-func groupsOfJobs(map[string]bool, jobMarks) map[int]string { return nil }
+func groupsOfJobs(map[string]bool, Marks) map[int]string { return nil }
 
 // leftInGroup cannot tell on Windows.
 func leftInGroup(int, uint64) bool { return false }

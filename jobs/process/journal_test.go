@@ -1,6 +1,6 @@
 //go:build linux
 
-package jobs
+package process
 
 import (
 	"bufio"
@@ -61,9 +61,9 @@ func gone(pid int) bool {
 // pid). The next run stops both, and leaves a process of another machine.
 func TestStopOrphans(t *testing.T) {
 	dir := t.TempDir()
-	marks := jobMarks{config: filepath.Join(dir, "jobsplit.toml"), machine: "solo"}
+	marks := Marks{Config: filepath.Join(dir, "jobsplit.toml"), Machine: "solo"}
 	env := func(job, machine string) []string {
-		return []string{"JOBSPLIT_JOB_ID=" + job, "JOBSPLIT_CONFIG=" + marks.config, "JOBSPLIT_MACHINE=" + machine}
+		return []string{"JOBSPLIT_JOB_ID=" + job, "JOBSPLIT_CONFIG=" + marks.Config, "JOBSPLIT_MACHINE=" + machine}
 	}
 	const script = "sleep 30 & echo $!; wait"
 

@@ -1,9 +1,11 @@
-package jobs
+package runner
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // HaltWhen is what a halt policy does once it triggers.
@@ -80,4 +82,54 @@ func (h Halt) String() string {
 		return fmt.Sprintf("%s,fail=%d", h.When, h.Count)
 	}
 	return fmt.Sprintf("%s,fail=%s%%", h.When, strconv.FormatFloat(h.Percent, 'f', -1, 64))
+}
+
+// HaltError is returned by Run when the --halt policy stopped it.
+type HaltError struct {
+	Policy Halt
+	Failed int
+}
+
+func (e *HaltError) Error() string {
+	return fmt.Sprintf("halted after %d failed jobs (--halt %s)", e.Failed, e.Policy)
+}
+
+// halting counts the jobs that ended in this run and applies the halt
+// policy: soon stops feeding, now stops the running jobs too.
+type halting struct {
+	policy      Halt
+	stopFeeding context.CancelFunc
+
+	mu               sync.Mutex
+	failed, finished int
+	halted           *HaltError
+}
+
+// jobFinished notes a job's final outcome and halts when the policy says;
+// it returns the halt when this job triggered it.
+func (h *halting) jobFinished(failed bool, stopRun context.CancelFunc) *HaltError {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.finished++
+	if failed {
+		h.failed++
+	}
+	if h.halted != nil || !h.policy.triggered(h.failed, h.finished) {
+		return nil
+	}
+	h.halted = &HaltError{Policy: h.policy, Failed: h.failed}
+	h.stopFeeding()
+	if h.policy.When == HaltNow {
+		stopRun()
+	}
+	return h.halted
+}
+
+func (h *halting) err() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.halted == nil {
+		return nil
+	}
+	return h.halted
 }

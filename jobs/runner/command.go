@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/jobsplit/jobsplit/jobs"
+)
+
+// command is the job's argument list, run directly when the shell would
+// do nothing but split words.
+func (r *Runner) command(job jobs.Job, seed string, attempt int) []string {
+	t := r.sweep.Template
+	args := t.Expand(r.lookup(job, seed, attempt))
+	if !t.Shell() {
+		return args
+	}
+	if direct, ok := jobs.Direct(args[0]); ok {
+		return direct
+	}
+	return []string{"/bin/sh", "-c", args[0]}
+}
+
+// lookup gives a job's placeholder values: its columns, [params], id,
+// seed, machine and attempt.
+func (r *Runner) lookup(job jobs.Job, seed string, attempt int) jobs.Lookup {
+	return func(name string) (string, bool) {
+		switch name {
+		case "id":
+			return job.ID, true
+		case "seed":
+			return seed, true
+		case "machine":
+			return r.opts.Machine, true
+		case "attempt":
+			return strconv.Itoa(attempt), true
+		}
+		for k, c := range r.sweep.Pool.Columns {
+			if c == name {
+				return job.Values[k], true
+			}
+		}
+		for _, p := range r.sweep.Params {
+			if p.Name == name {
+				return p.Value, true
+			}
+		}
+		return "", false
+	}
+}
+
+// sharedEnviron is the part of every job's environment that does not
+// depend on the job: jobsplit's environment, the machine, the config and
+// one JOBSPLIT_PARAM_<NAME> per parameter.
+func (r *Runner) sharedEnviron() []string {
+	env := append(os.Environ(),
+		"JOBSPLIT_MACHINE="+r.opts.Machine,
+		"JOBSPLIT_CONFIG="+r.sweep.Config.Path,
+	)
+	for _, p := range r.sweep.Params {
+		env = append(env, "JOBSPLIT_PARAM_"+envName(p.Name)+"="+p.Value)
+	}
+	return env
+}
+
+// environ is the job's environment: the shared part, then the job's own
+// variables and one JOBSPLIT_PARAM_<NAME> per pool column, which wins
+// over a parameter of the same name.
+func (r *Runner) environ(job jobs.Job, seed string, attempt int, files attemptFiles) []string {
+	env := make([]string, 0, len(r.env)+5+len(job.Values))
+	env = append(env, r.env...)
+	env = append(env,
+		"JOBSPLIT_JOB_ID="+job.ID,
+		"JOBSPLIT_SEED="+seed,
+		"JOBSPLIT_ATTEMPT="+strconv.Itoa(attempt),
+		"JOBSPLIT_RESULT="+files.result,
+		"JOBSPLIT_PROGRESS="+files.progress,
+	)
+	for k, c := range r.sweep.Pool.Columns {
+		env = append(env, "JOBSPLIT_PARAM_"+envName(c)+"="+job.Values[k])
+	}
+	return env
+}
+
+// envName turns a parameter name into an environment variable's: upper
+// case, with '-' and '.' as '_'.
+func envName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '.' {
+			return '_'
+		}
+		return r
+	}, strings.ToUpper(name))
+}

@@ -1,0 +1,151 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jobsplit/jobsplit/logs"
+	"github.com/jobsplit/jobsplit/results"
+)
+
+// progressEvery is how often the jobs' progress files are read.
+const progressEvery = time.Second
+
+// tally keeps each job's latest status in this run, for the summary; safe
+// for concurrent use.
+type tally struct {
+	mu      sync.Mutex
+	total   int
+	skipped int
+	latest  map[string]results.Status
+}
+
+func (t *tally) start(total, skipped int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.total, t.skipped = total, skipped
+	t.latest = map[string]results.Status{}
+}
+
+func (t *tally) jobEnded(id string, status results.Status) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.latest[id] = status
+}
+
+func (t *tally) summary(elapsed time.Duration) *Summary {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := &Summary{Total: t.total, Skipped: t.skipped, Elapsed: elapsed}
+	for id, st := range t.latest {
+		switch st {
+		case results.StatusOK:
+			s.OK++
+		case results.StatusFailed:
+			s.Failed++
+			s.FailedIDs = append(s.FailedIDs, id)
+		case results.StatusTimeout:
+			s.Timeout++
+			s.FailedIDs = append(s.FailedIDs, id)
+		case results.StatusInterrupted:
+			s.Interrupted++
+		}
+	}
+	slices.Sort(s.FailedIDs)
+	return s
+}
+
+// progressWatch reads the running jobs' $JOBSPLIT_PROGRESS files every
+// second and reports each change; safe for concurrent use.
+type progressWatch struct {
+	mu      sync.Mutex
+	running map[string]*watchedJob
+}
+
+type watchedJob struct {
+	file     string
+	fraction float64
+}
+
+func (w *progressWatch) add(job, file string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running == nil {
+		w.running = map[string]*watchedJob{}
+	}
+	w.running[job] = &watchedJob{file: file, fraction: -1}
+}
+
+func (w *progressWatch) remove(job string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.running, job)
+}
+
+// run reads the progress files until ctx ends; the returned channel closes
+// then.
+func (w *progressWatch) run(ctx context.Context, log *logs.Writer, events Events) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ticker := time.NewTicker(progressEvery)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+				w.read(log, events)
+			}
+		}
+	}()
+	return done
+}
+
+func (w *progressWatch) read(log *logs.Writer, events Events) {
+	type change struct {
+		job  string
+		file string
+		was  float64
+	}
+	w.mu.Lock()
+	jobs := make([]change, 0, len(w.running))
+	for job, j := range w.running {
+		jobs = append(jobs, change{job, j.file, j.fraction})
+	}
+	w.mu.Unlock()
+	for _, j := range jobs {
+		f, ok := readFraction(j.file)
+		if !ok || f == j.was {
+			continue
+		}
+		w.mu.Lock()
+		live, still := w.running[j.job]
+		if still {
+			live.fraction = f
+		}
+		w.mu.Unlock()
+		if still {
+			_ = log.Progress(j.job, f)
+			events.JobProgress(Progress{Job: j.job, Fraction: f})
+		}
+	}
+}
+
+// readFraction reads a progress file: a number from 0 to 1.
+func readFraction(path string) (float64, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) > 64 {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(string(data)), 64)
+	if err != nil || f < 0 || f > 1 {
+		return 0, false
+	}
+	return f, true
+}

@@ -1,0 +1,350 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/process"
+	"github.com/jobsplit/jobsplit/logs"
+	"github.com/jobsplit/jobsplit/results"
+	"github.com/jobsplit/jobsplit/split"
+)
+
+// Options says how one machine runs its share.
+type Options struct {
+	Machine string
+	// Workers is how many jobs run at once; 0 means the machine's cores.
+	Workers int
+	// RetryFailed runs again jobs whose latest attempt failed or timed out.
+	RetryFailed bool
+	// Version is jobsplit's version, recorded in the log.
+	Version string
+	// KillGrace overrides the config's grace period between SIGTERM and
+	// SIGKILL; 0 keeps the config's (default 10s).
+	KillGrace time.Duration
+	// Halt stops the run after too many failures (--halt).
+	Halt Halt
+	// MemFree starts a job only while more than this many bytes of memory
+	// are available (--memfree); 0 means no such guard.
+	MemFree int64
+	// Load starts a job only while the one-minute load average is below
+	// it (--load); 0 means no such guard.
+	Load float64
+	// Hard, once done, stops running jobs at once: SIGKILL with no grace
+	// (a second Ctrl-C). nil means never.
+	Hard context.Context
+	// Events receives what happens; nil means nobody listens.
+	Events Events
+}
+
+// DefaultKillGrace is the time a stopped job gets between SIGTERM and SIGKILL.
+const DefaultKillGrace = 10 * time.Second
+
+// maxRecording bounds the finished attempts whose rows are not yet on disk.
+// The workers go on to their next jobs while rows sync, and rows that
+// arrive during one fsync share the next; past this many, a worker waits,
+// so that a stalled disk holds the run back instead of piling up jobs that
+// a crash would make run again.
+const maxRecording = 64
+
+// Runner runs one machine's share of a sweep.
+type Runner struct {
+	sweep  *jobs.Sweep
+	opts   Options
+	events Events
+	share  *split.Share
+	// pending are the jobs this run starts, in run order.
+	pending []int32
+	skipped int
+	// earlierFailed are jobs that failed in an earlier run and are not
+	// retried (no RetryFailed).
+	earlierFailed []string
+	// lastAttempt is each job's latest attempt number in earlier runs;
+	// read-only once the run starts.
+	lastAttempt map[string]int
+	// digest is written in every result row (Sweep.ResultDigest).
+	digest string
+	// paths are the sweep's, absolute.
+	paths jobs.Paths
+	// env is the part of the jobs' environment that is the same for every
+	// job, built once: copying os.Environ per job is a cost per job.
+	env []string
+	// programs remembers where the jobs' programs are.
+	programs process.Programs
+
+	files    *runFiles
+	lock     *runLock
+	recorded sync.WaitGroup
+	// recordSlots bounds the attempts being recorded (see maxRecording).
+	recordSlots chan struct{}
+
+	tally   tally
+	watch   progressWatch
+	guard   *guard
+	halting halting
+	// fatal is the first error that stops the run (a results file that
+	// cannot be written): no new job starts after it.
+	fatalOnce sync.Once
+	fatal     error
+	stopRun   context.CancelFunc
+}
+
+// New prepares machine's share: it takes the machine's lock and reads what
+// earlier runs finished, but writes nothing yet. Close (or Run) releases
+// the lock.
+func New(s *jobs.Sweep, opts Options) (*Runner, error) {
+	share, ok := s.Plan.For(opts.Machine)
+	if !ok {
+		return nil, fmt.Errorf("machine %q is not in %s", opts.Machine, s.MachinesPath)
+	}
+	m, _ := s.Machines.Find(opts.Machine)
+	if opts.Workers <= 0 {
+		opts.Workers = m.Cores
+	}
+	if opts.KillGrace <= 0 {
+		opts.KillGrace = s.Config.Job.KillGrace.Duration
+	}
+	if opts.KillGrace <= 0 {
+		opts.KillGrace = DefaultKillGrace
+	}
+	if opts.Hard == nil {
+		opts.Hard = context.Background()
+	}
+	r := &Runner{
+		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{},
+		digest: s.ResultDigest(), paths: s.Paths.Abs(), recordSlots: make(chan struct{}, maxRecording),
+	}
+	if r.events == nil {
+		r.events = Nop{}
+	}
+	r.env = r.sharedEnviron()
+	r.halting.policy = opts.Halt
+	r.guard = newGuard(opts, s.Config.Job.Memory.Bytes, m.Memory)
+	if len(share.Jobs) == 0 {
+		return r, nil // nothing to run, nothing to write
+	}
+	// Take the machine's lock before reading what is done: a second run
+	// must not plan from a file the first is still writing.
+	var err error
+	if r.lock, err = lockRun(r.paths, opts.Machine); err != nil {
+		return nil, err
+	}
+	if err := r.readDone(); err != nil {
+		r.lock.release()
+		return nil, err
+	}
+	return r, nil
+}
+
+// readDone sorts the share into jobs to run and jobs earlier runs finished.
+func (r *Runner) readDone() error {
+	done, err := results.ReadDone(r.paths.ResultsFile(r.opts.Machine))
+	if err != nil {
+		return err
+	}
+	for _, i := range r.share.Jobs {
+		id := r.sweep.Pool.Job(int(i)).ID
+		state, seen := done.Jobs[id]
+		if seen {
+			r.lastAttempt[id] = state.LastAttempt
+		}
+		switch {
+		case !seen, state.Status == results.StatusInterrupted:
+		case state.Status == results.StatusOK:
+			r.skipped++
+			continue
+		case !r.opts.RetryFailed:
+			r.skipped++
+			r.earlierFailed = append(r.earlierFailed, id)
+			continue
+		}
+		r.pending = append(r.pending, i)
+	}
+	return nil
+}
+
+// Share is the machine's whole share, in run order.
+func (r *Runner) Share() *split.Share { return r.share }
+
+// Pending is how many jobs this run will start.
+func (r *Runner) Pending() int { return len(r.pending) }
+
+// Skipped is how many jobs of the share an earlier run finished.
+func (r *Runner) Skipped() int { return r.skipped }
+
+// EarlierFailed are the jobs that failed in an earlier run and are not run
+// again without RetryFailed.
+func (r *Runner) EarlierFailed() []string { return r.earlierFailed }
+
+// Workers is how many jobs run at once.
+func (r *Runner) Workers() int { return r.opts.Workers }
+
+// Close lets another run of the machine in; Run closes by itself.
+func (r *Runner) Close() { r.lock.release() }
+
+// Run runs the pending jobs on the workers until all are done or ctx is
+// cancelled, and returns the summary. A job counts as done once its log
+// records and then its row are on disk.
+func (r *Runner) Run(ctx context.Context) (*Summary, error) {
+	defer r.Close()
+	// Stop what a killed run left running, open the results file, the log
+	// and the jobs' private folder, and tell what a crash left and this
+	// run repaired.
+	files, repairs, err := openFiles(r.sweep, r.paths, r.opts)
+	for _, w := range repairs {
+		r.events.Warning(w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.files = files
+	defer files.removeWorkDir()
+	started := time.Now()
+	r.tally.start(len(r.share.Jobs), r.skipped)
+	_ = files.log.RunStart(logs.RunStart{
+		Version: r.opts.Version, Digest: r.sweep.Plan.Digest.String(),
+		Share: len(r.share.Jobs), Workers: r.opts.Workers,
+	})
+	r.events.RunStarted(RunStart{
+		Machine: r.opts.Machine, Digest: r.sweep.Plan.Digest.String(), Share: len(r.share.Jobs),
+		Skipped: r.skipped, Pending: len(r.pending), Workers: r.opts.Workers, Time: started,
+	})
+
+	// The workers take jobs from the queue that feed fills in run order,
+	// as the guards allow, until the share is handed out, the halt policy
+	// stops feeding, or ctx (Ctrl-C) or a fatal error stops the run.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	r.stopRun = stopRun
+	queue := make(chan int32)
+	var workers sync.WaitGroup
+	for range r.opts.Workers {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for i := range queue {
+				r.runJob(runCtx, i)
+			}
+		}()
+	}
+	watching := r.watch.run(runCtx, files.log, r.events)
+	feedCtx, stopFeeding := context.WithCancel(runCtx)
+	r.halting.stopFeeding = stopFeeding
+	fed := r.feed(feedCtx, queue)
+	stopFeeding()
+	close(queue)
+	workers.Wait()
+	r.recorded.Wait()
+	stopRun()
+	<-watching
+
+	// Every job has ended and its row is written: close the files and sum up.
+	sum := r.tally.summary(time.Since(started))
+	sum.Machine, sum.NotStarted, sum.EarlierFailed = r.opts.Machine, len(r.pending)-fed, r.earlierFailed
+	sum.ResultsPath, sum.LogPath = files.results.Path(), files.log.Path()
+	_ = files.log.RunEnd(logs.RunEnd{
+		Total: sum.Total, OK: sum.OK, Failed: sum.Failed, Timeout: sum.Timeout,
+		Interrupted: sum.Interrupted, Skipped: sum.Skipped, Duration: sum.Elapsed,
+	})
+	closeErr := files.close()
+	r.events.RunEnded(sum)
+	switch {
+	case r.fatal != nil:
+		return sum, r.fatal
+	case closeErr != nil:
+		return sum, closeErr
+	case ctx.Err() != nil:
+		return sum, ctx.Err()
+	case r.halting.err() != nil:
+		return sum, r.halting.err()
+	}
+	return sum, nil
+}
+
+// stop records the first fatal error and stops the run.
+func (r *Runner) stop(err error) {
+	r.fatalOnce.Do(func() { r.fatal = err })
+	r.stopRun()
+}
+
+// runFiles are what a run writes: the results file, the log, the journal
+// of running jobs, and a private folder for the jobs' result and progress
+// files; and the jobs' standard input.
+type runFiles struct {
+	results *results.Writer
+	log     *logs.Writer
+	journal *process.Journal
+	workDir string
+	devNull *os.File
+}
+
+// openFiles stops the orphans an earlier run left and opens a run's files.
+// It returns what it stopped and repaired, for the user.
+func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options) (*runFiles, []string, error) {
+	f := &runFiles{}
+	journal, notes, err := process.OpenJournal(paths.JournalFile(opts.Machine), opts.KillGrace,
+		process.Marks{Config: s.Config.Path, Machine: opts.Machine})
+	if err != nil {
+		return nil, notes, err
+	}
+	f.journal = journal
+	if f.results, err = results.OpenWriter(paths.ResultsFile(opts.Machine), s.Pool.Columns, s.Config.Results.Columns); err != nil {
+		f.close()
+		return nil, notes, err
+	}
+	if f.log, err = logs.Open(paths.Logs, opts.Machine, logs.Options{PerJob: s.Config.Logs.PerJob}); err != nil {
+		f.close()
+		return nil, notes, err
+	}
+	// What a crash left behind and this run repaired goes into the log
+	// too, as warn records that merge-logs shows with the rest.
+	logger := f.log.Logger()
+	notes = append([]string{f.results.Repaired(), f.log.Repaired()}, notes...)
+	kept := notes[:0]
+	for _, note := range notes {
+		if note != "" {
+			logger.Warn().Str("event", "repair").Msg(note)
+			kept = append(kept, note)
+		}
+	}
+	if f.workDir, err = os.MkdirTemp("", "jobsplit-"+opts.Machine+"-"); err != nil {
+		f.close()
+		return nil, kept, fmt.Errorf("make work directory: %w", err)
+	}
+	if f.devNull, err = os.Open(os.DevNull); err != nil {
+		f.close()
+		return nil, kept, fmt.Errorf("open jobs' standard input: %w", err)
+	}
+	return f, kept, nil
+}
+
+// close closes what is open and returns the first error of the results
+// file and the log; the journal goes last, as the run leaves no orphans.
+func (f *runFiles) close() error {
+	var errs []error
+	if f.results != nil {
+		errs = append(errs, f.results.Close())
+	}
+	if f.log != nil {
+		errs = append(errs, f.log.Close())
+	}
+	if f.devNull != nil {
+		f.devNull.Close()
+	}
+	if f.journal != nil {
+		f.journal.Close()
+	}
+	f.removeWorkDir()
+	return errors.Join(errs...)
+}
+
+func (f *runFiles) removeWorkDir() {
+	if f.workDir != "" {
+		os.RemoveAll(f.workDir)
+	}
+}
