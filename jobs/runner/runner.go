@@ -206,10 +206,16 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	defer files.removeWorkDir()
 	started := time.Now()
 	r.tally.start(len(r.share.Jobs), r.skipped)
+	// The run's start is on disk before its first job: a run killed at
+	// once still left its trace.
 	_ = files.log.RunStart(logs.RunStart{
 		Version: r.opts.Version, Digest: r.sweep.Plan.Digest.String(),
 		Share: len(r.share.Jobs), Workers: r.opts.Workers,
 	})
+	if err := files.log.Flush(); err != nil {
+		files.close()
+		return nil, err
+	}
 	r.events.RunStarted(RunStart{
 		Machine: r.opts.Machine, Digest: r.sweep.Plan.Digest.String(), Share: len(r.share.Jobs),
 		Skipped: r.skipped, Pending: len(r.pending), Workers: r.opts.Workers, Time: started,
