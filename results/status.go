@@ -16,10 +16,13 @@ const (
 	StatusFailed      Status = "failed"
 	StatusTimeout     Status = "timeout"
 	StatusInterrupted Status = "interrupted"
+	// StatusBadResult is an attempt that exited 0 but left at
+	// $JOBSPLIT_RESULT something that is not a result.
+	StatusBadResult Status = "bad_result"
 )
 
 // ParseStatus returns the Status named by s, or an error when s is not one of
-// ok, failed, timeout or interrupted.
+// ok, failed, timeout, interrupted or bad_result.
 func ParseStatus(s string) (Status, error) {
 	switch Status(s) {
 	case StatusOK:
@@ -30,8 +33,10 @@ func ParseStatus(s string) (Status, error) {
 		return StatusTimeout, nil
 	case StatusInterrupted:
 		return StatusInterrupted, nil
+	case StatusBadResult:
+		return StatusBadResult, nil
 	}
-	return "", fmt.Errorf("status %q is not one of ok, failed, timeout, interrupted", s)
+	return "", fmt.Errorf("status %q is not one of ok, failed, timeout, interrupted, bad_result", s)
 }
 
 // Indexes of the fixed columns, in the order they are written.

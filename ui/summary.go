@@ -20,10 +20,21 @@ func Header(w io.Writer, machine, digest string, share, skipped, pending, worker
 // Summary prints the end of a run: counts, failed ids, jobs never
 // started, time and paths.
 func Summary(w io.Writer, s *runner.Summary) {
-	fmt.Fprintf(w, "%s: %d ok, %d failed, %d timed out, %d interrupted, %d done earlier; %s\n",
-		s.Machine, s.OK, s.Failed, s.Timeout, s.Interrupted, s.Skipped, Duration(s.Elapsed))
+	bad := ""
+	if s.BadResult > 0 {
+		bad = fmt.Sprintf(", %d bad results", s.BadResult)
+	}
+	fmt.Fprintf(w, "%s: %d ok, %d failed, %d timed out%s, %d interrupted, %d done earlier; %s\n",
+		s.Machine, s.OK, s.Failed, s.Timeout, bad, s.Interrupted, s.Skipped, Duration(s.Elapsed))
 	if len(s.FailedIDs) > 0 {
 		fmt.Fprintf(w, "failed: %s\n", ListIDs(s.FailedIDs))
+	}
+	for i, p := range s.BadResults {
+		if i == 5 {
+			fmt.Fprintf(w, "bad result: ... and %d more (the log has each reason)\n", len(s.BadResults)-i)
+			break
+		}
+		fmt.Fprintf(w, "bad result: %s: %s\n", p.Job, p.Reason)
 	}
 	if len(s.EarlierFailed) > 0 {
 		fmt.Fprintf(w, "failed in an earlier run, not retried (pass --retry-failed): %s\n", ListIDs(s.EarlierFailed))

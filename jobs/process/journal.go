@@ -133,3 +133,18 @@ func stopOrphans(path string, grace time.Duration, marks Marks) []string {
 	}
 	return stopped
 }
+
+// Alive reports whether the process pid that started at start (as
+// StartTime gave it) still runs; with start 0 (unknown) any process with
+// that id counts.
+func Alive(pid int, start uint64) bool {
+	if start != 0 {
+		return processStart(pid) == start
+	}
+	return processExists(pid)
+}
+
+// StartTime is a process's start time in clock ticks since boot, 0 when
+// this system does not tell: with the pid it names one process, even after
+// the pid is reused.
+func StartTime(pid int) uint64 { return processStart(pid) }

@@ -2,12 +2,7 @@ package runner
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	"github.com/jobsplit/jobsplit/jobs"
@@ -15,9 +10,6 @@ import (
 	"github.com/jobsplit/jobsplit/logs"
 	"github.com/jobsplit/jobsplit/results"
 )
-
-// maxResultFile bounds the JSON a job may leave at $JOBSPLIT_RESULT.
-const maxResultFile = 1 << 20
 
 // runJob runs job i, retrying a failed attempt up to the config's retries
 // with a short backoff. Errors that must stop the run stop it through
@@ -33,7 +25,7 @@ func (r *Runner) runJob(ctx context.Context, i int32) {
 		attempt++
 		final := try >= r.sweep.Config.Job.Retries
 		status, recorded := r.runAttempt(ctx, i, job, attempt, final)
-		failed := status == results.StatusFailed || status == results.StatusTimeout
+		failed := failedStatus(status)
 		if !failed || final {
 			if status != results.StatusInterrupted {
 				if halted := r.halting.jobFinished(failed, r.stopRun); halted != nil {
@@ -52,29 +44,86 @@ func (r *Runner) runJob(ctx context.Context, i int32) {
 	}
 }
 
+// failedStatus reports whether an attempt that ended so failed: it counts
+// for --halt and is retried.
+func failedStatus(s results.Status) bool {
+	return s == results.StatusFailed || s == results.StatusTimeout || s == results.StatusBadResult
+}
+
 // backoff is the pause before retry k+1: 0.5s, 1s, 2s ... up to 10s.
 func backoff(k int) time.Duration {
 	return min(500*time.Millisecond<<min(k, 5), 10*time.Second)
 }
 
-// attemptFiles are the paths an attempt may write: $JOBSPLIT_RESULT and
-// $JOBSPLIT_PROGRESS.
-type attemptFiles struct {
-	result, progress string
+// ended is one finished attempt, on its way to the log and the results.
+type ended struct {
+	job     jobs.Job
+	attempt int
+	status  results.Status
+	out     process.Ending
+	// cells are the result columns' values.
+	cells []string
+	// reason says why the attempt is not ok when the exit code does not.
+	reason string
+	final  bool
 }
 
-// runAttempt runs one attempt of job i, which is job, and hands it to
-// record; the returned channel is closed once its row is on disk.
+// runAttempt runs one attempt of job i, which is job, reads what it left
+// at $JOBSPLIT_RESULT and hands it to record; the returned channel is
+// closed once its row is on disk (or the run stopped without one).
 func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt int, final bool) (results.Status, <-chan struct{}) {
-	base := filepath.Join(r.files.workDir, strconv.Itoa(int(i))+"-"+strconv.Itoa(attempt))
-	files := attemptFiles{result: base + ".result.json", progress: base + ".progress"}
+	files := newAttemptFiles(r.files.workDir, i, attempt)
+	_ = r.files.log.JobStart(job.ID, attempt)
+	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now()})
+	var out process.Ending
+	if err := files.create(); err != nil {
+		// A temp folder that is full or gone: the attempt fails, saying
+		// where, without running.
+		out = process.Ending{Started: time.Now(), ExitCode: 126, Err: err}
+	} else {
+		r.watch.add(job.ID, files.progress)
+		out = r.start(ctx, job, attempt, files)
+		r.watch.remove(job.ID)
+	}
+	e := ended{job: job, attempt: attempt, status: statusOf(out), out: out, final: final}
+	if out.Err != nil {
+		e.reason = out.Err.Error()
+		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+e.reason), false)
+	}
+	result := files.read(r.sweep.Config.Results.Columns)
+	e.cells = result.cells
+	if result.problem != "" {
+		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+result.problem), false)
+		if e.status == results.StatusOK {
+			e.status, e.reason = results.StatusBadResult, result.problem
+		}
+	}
+	if e.status != results.StatusOK && e.status != results.StatusInterrupted {
+		if full := files.folderFull(); full != "" {
+			e.reason = joinReasons(e.reason, full)
+			r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+full), false)
+		}
+	}
+	e.final = e.final || !failedStatus(e.status)
+	files.remove()
+	recorded := make(chan struct{})
+	r.recordSlots <- struct{}{}
+	r.recorded.Add(1)
+	go func() {
+		defer r.recorded.Done()
+		defer func() { <-r.recordSlots }()
+		defer close(recorded)
+		r.record(e)
+	}()
+	return e.status, recorded
+}
+
+// start runs the attempt's process, noting it in the journal.
+func (r *Runner) start(ctx context.Context, job jobs.Job, attempt int, files attemptFiles) process.Ending {
 	seed := strconv.FormatUint(r.sweep.Seed(job.ID), 10)
 	stdout := r.outputLines(job.ID, logs.StreamStdout)
 	stderr := r.outputLines(job.ID, logs.StreamStderr)
-	log, journal := r.files.log, r.files.journal
-	_ = log.JobStart(job.ID, attempt)
-	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now()})
-	r.watch.add(job.ID, files.progress)
+	journal := r.files.journal
 	pid := 0
 	journal.Starting(job.ID)
 	out := process.Run(ctx, process.Spec{
@@ -95,21 +144,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt 
 	}
 	stdout.Close()
 	stderr.Close()
-	r.watch.remove(job.ID)
-	if out.Err != nil {
-		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+out.Err.Error()), false)
-	}
-	status := statusOf(out)
-	recorded := make(chan struct{})
-	r.recordSlots <- struct{}{}
-	r.recorded.Add(1)
-	go func() {
-		defer r.recorded.Done()
-		defer func() { <-r.recordSlots }()
-		defer close(recorded)
-		r.record(job, attempt, status, out, files, final || status == results.StatusOK)
-	}()
-	return status, recorded
+	return out
 }
 
 // statusOf is the status a process's ending gives its attempt.
@@ -125,6 +160,13 @@ func statusOf(out process.Ending) results.Status {
 	return results.StatusFailed
 }
 
+func joinReasons(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
 // outputLines cuts a job's stream into lines for the log and the events.
 func (r *Runner) outputLines(job, stream string) *logs.LineSplitter {
 	return logs.NewLineSplitter(0, func(line []byte, partial bool) { r.output(job, stream, line, partial) })
@@ -136,72 +178,39 @@ func (r *Runner) output(job, stream string, line []byte, partial bool) {
 	r.events.JobOutput(Output{Job: job, Stream: stream, Line: line, Partial: partial})
 }
 
-// record writes a finished attempt's row and logs its end; the job counts
-// as done once the row is on disk. It runs apart from the worker, which
-// starts its next job meanwhile, so that syncing the row does not hold the
-// worker back and the rows of jobs that end close together share one fsync
-// (results.Writer commits in groups).
-func (r *Runner) record(job jobs.Job, attempt int, status results.Status, out process.Ending, files attemptFiles, final bool) {
-	row := results.Row{
-		JobID: job.ID, Machine: r.opts.Machine, Status: status, ExitCode: out.ExitCode,
-		Attempt: attempt, StartedAt: out.Started, Duration: out.Duration,
-		Digest: r.digest, Params: job.Values,
-	}
-	var warning string
-	row.Results, warning = r.readResult(files.result)
-	removeFile(files.progress)
-	if warning != "" {
-		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+warning), false)
-	}
-	if err := r.files.results.Write(row); err != nil {
-		r.tally.jobEnded(job.ID, results.StatusInterrupted)
+// record commits a finished attempt: its end goes into the log, the log is
+// made durable (every record of the job, from job_start to job_end, on
+// disk), and only then is its row written; the job counts as done once the
+// row is on disk. A log or a results file that cannot be written stops
+// the run, and the job has no row: it runs again next time.
+//
+// record runs apart from the worker, which starts its next job meanwhile,
+// so that syncing does not hold the worker back and the attempts that end
+// close together share one sync of each file.
+func (r *Runner) record(e ended) {
+	log := r.files.log
+	_ = log.JobEnd(logs.JobEnd{
+		Job: e.job.ID, Attempt: e.attempt, Status: string(e.status),
+		ExitCode: e.out.ExitCode, Duration: e.out.Duration, Error: e.reason,
+	})
+	if err := log.Flush(); err != nil {
+		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")
 		r.stop(err)
 		return
 	}
-	reason := ""
-	if out.Err != nil {
-		reason = out.Err.Error()
+	row := results.Row{
+		JobID: e.job.ID, Machine: r.opts.Machine, Status: e.status, ExitCode: e.out.ExitCode,
+		Attempt: e.attempt, StartedAt: e.out.Started, Duration: e.out.Duration,
+		Digest: r.digest, Params: e.job.Values, Results: e.cells,
 	}
-	_ = r.files.log.JobEnd(logs.JobEnd{
-		Job: job.ID, Attempt: attempt, Status: string(status),
-		ExitCode: out.ExitCode, Duration: out.Duration, Error: reason,
-	})
-	r.tally.jobEnded(job.ID, status)
+	if err := r.files.results.Write(row); err != nil {
+		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")
+		r.stop(err)
+		return
+	}
+	r.tally.jobEnded(e.job.ID, e.status, e.reason)
 	r.events.JobEnded(JobEnd{
-		Job: job.ID, Attempt: attempt, Status: status, ExitCode: out.ExitCode,
-		Duration: out.Duration, Reason: reason, Final: final,
+		Job: e.job.ID, Attempt: e.attempt, Status: e.status, ExitCode: e.out.ExitCode,
+		Duration: e.out.Duration, Reason: e.reason, Final: e.final,
 	})
 }
-
-// readResult reads the JSON object a job left at $JOBSPLIT_RESULT into the
-// result columns, and removes the file; a missing file leaves them empty.
-func (r *Runner) readResult(path string) ([]string, string) {
-	columns := r.sweep.Config.Results.Columns
-	if len(columns) == 0 {
-		removeFile(path)
-		return nil, ""
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, "" // most often, the job wrote no file: nothing to remove
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxResultFile+1))
-	f.Close()
-	removeFile(path)
-	switch {
-	case err != nil:
-		return nil, fmt.Sprintf("result file ignored: %v", err)
-	case len(data) > maxResultFile:
-		return nil, fmt.Sprintf("result file larger than %d bytes ignored", maxResultFile)
-	}
-	cells, err := results.DecodeResultCells(data, columns)
-	if err != nil {
-		return nil, fmt.Sprintf("result file ignored: %v", err)
-	}
-	return cells, ""
-}
-
-// removeFile removes a file a job may have left. Unlike os.Remove it does
-// not try again to remove a directory: most jobs leave no file, and then
-// this costs one failing system call instead of two.
-func removeFile(path string) { _ = syscall.Unlink(path) }

@@ -112,11 +112,15 @@ func (Nop) RunEnded(*Summary)    {}
 type Summary struct {
 	Machine                                          string
 	Total, Skipped, OK, Failed, Timeout, Interrupted int
+	// BadResult counts the jobs whose latest attempt exited 0 but left no
+	// valid result; BadResults says why, job by job.
+	BadResult  int
+	BadResults []JobProblem
 	// NotStarted are the pending jobs that never started: the run was
 	// halted, interrupted or stopped first.
 	NotStarted int
-	// FailedIDs are the jobs whose latest attempt in this run failed or
-	// timed out.
+	// FailedIDs are the jobs whose latest attempt in this run failed,
+	// timed out or left a bad result.
 	FailedIDs []string
 	// EarlierFailed are the jobs that failed in an earlier run and were
 	// not run again (no RetryFailed).
@@ -124,4 +128,10 @@ type Summary struct {
 	Elapsed       time.Duration
 	ResultsPath   string
 	LogPath       string
+}
+
+// JobProblem is a job and what was wrong with it.
+type JobProblem struct {
+	Job    string
+	Reason string
 }

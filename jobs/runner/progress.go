@@ -23,6 +23,7 @@ type tally struct {
 	total   int
 	skipped int
 	latest  map[string]results.Status
+	reasons map[string]string // why a job's latest attempt was a bad result
 }
 
 func (t *tally) start(total, skipped int) {
@@ -30,12 +31,18 @@ func (t *tally) start(total, skipped int) {
 	defer t.mu.Unlock()
 	t.total, t.skipped = total, skipped
 	t.latest = map[string]results.Status{}
+	t.reasons = map[string]string{}
 }
 
-func (t *tally) jobEnded(id string, status results.Status) {
+func (t *tally) jobEnded(id string, status results.Status, reason string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.latest[id] = status
+	if status == results.StatusBadResult {
+		t.reasons[id] = reason
+	} else {
+		delete(t.reasons, id)
+	}
 }
 
 func (t *tally) summary(elapsed time.Duration) *Summary {
@@ -52,11 +59,16 @@ func (t *tally) summary(elapsed time.Duration) *Summary {
 		case results.StatusTimeout:
 			s.Timeout++
 			s.FailedIDs = append(s.FailedIDs, id)
+		case results.StatusBadResult:
+			s.BadResult++
+			s.FailedIDs = append(s.FailedIDs, id)
+			s.BadResults = append(s.BadResults, JobProblem{Job: id, Reason: t.reasons[id]})
 		case results.StatusInterrupted:
 			s.Interrupted++
 		}
 	}
 	slices.Sort(s.FailedIDs)
+	slices.SortFunc(s.BadResults, func(a, b JobProblem) int { return strings.Compare(a.Job, b.Job) })
 	return s
 }
 

@@ -147,6 +147,9 @@ func (r *Runner) readDone() error {
 	if err != nil {
 		return err
 	}
+	// A re-plan (a pool of missing jobs) lists the jobs to get done,
+	// failed ones included: the user listed them to run them.
+	retryFailed := r.opts.RetryFailed || r.sweep.Pool.Parent != ""
 	for _, i := range r.share.Jobs {
 		id := r.sweep.Pool.Job(int(i)).ID
 		state, seen := done.Jobs[id]
@@ -158,7 +161,7 @@ func (r *Runner) readDone() error {
 		case state.Status == results.StatusOK:
 			r.skipped++
 			continue
-		case !r.opts.RetryFailed:
+		case !retryFailed:
 			r.skipped++
 			r.earlierFailed = append(r.earlierFailed, id)
 			continue
@@ -318,10 +321,13 @@ func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options) (*runFiles, []stri
 			kept = append(kept, note)
 		}
 	}
-	if f.workDir, err = os.MkdirTemp("", "jobsplit-"+opts.Machine+"-"); err != nil {
+	workDir, removed, err := makeWorkDir(opts.Machine)
+	kept = append(kept, removed...)
+	if err != nil {
 		f.close()
-		return nil, kept, fmt.Errorf("make work directory: %w", err)
+		return nil, kept, err
 	}
+	f.workDir = workDir
 	if f.devNull, err = os.Open(os.DevNull); err != nil {
 		f.close()
 		return nil, kept, fmt.Errorf("open jobs' standard input: %w", err)
