@@ -138,6 +138,8 @@ func runRun(ctx context.Context, opts runOptions) error {
 	}
 	var halted *runner.HaltError
 	switch {
+	case errors.Is(runErr, context.Canceled) && errors.Is(context.Cause(ctx), errHangup):
+		return quiet{errHangup}
 	case errors.Is(runErr, context.Canceled):
 		return quiet{errInterrupted}
 	case errors.As(runErr, &halted):
@@ -146,7 +148,7 @@ func runRun(ctx context.Context, opts runOptions) error {
 		// A run that could not record its work (a full disk): every row
 		// written is kept, and a rerun picks up the rest.
 		return withHint(fmt.Errorf("%w: %w", errRunStopped, runErr), "fix the cause and run again: finished jobs are kept")
-	case sum.Failed+sum.Timeout > 0 || len(sum.EarlierFailed) > 0:
+	case sum.Failed+sum.Timeout+sum.BadResult > 0 || len(sum.EarlierFailed) > 0:
 		return quiet{errJobsFailed}
 	}
 	return nil

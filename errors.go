@@ -15,17 +15,20 @@ const (
 	exitJobsFailed  = 1
 	exitBadInput    = 2
 	exitIncomplete  = 3
+	exitHangup      = 129
 	exitInterrupted = 130
 )
 
 const exitCodesHelp = `Exit status: 0 ok; 1 some jobs failed, or the run stopped (--halt, a full disk); 2 bad usage or input; ` +
-	`3 incomplete (collect found missing work); 130 interrupted.`
+	`3 incomplete (collect found missing work); 129 hung up (SIGHUP); 130 interrupted.`
 
 // Errors that decide the exit status.
 var (
 	errJobsFailed  = errors.New("some jobs failed")
 	errIncomplete  = errors.New("some jobs are missing or failed")
 	errInterrupted = errors.New("interrupted")
+	// errHangup is a run stopped by SIGHUP: its terminal closed.
+	errHangup = errors.New("hung up")
 	// errRunStopped is a run that stopped before its share was done: the
 	// halt policy, or work it could not record (a full disk).
 	errRunStopped = errors.New("run stopped")
@@ -68,6 +71,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, errHangup):
+		return exitHangup
 	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.Is(err, errJobsFailed), errors.Is(err, errRunStopped):

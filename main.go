@@ -56,21 +56,31 @@ func main() {
 	os.Exit(code)
 }
 
-// watchSignals turns SIGINT and SIGTERM into two contexts: the first signal
-// ends ctx (no new jobs; running ones get SIGTERM, then SIGKILL after the
-// grace period), the second ends hard (SIGKILL now; files are still closed
-// properly), and a third gets the default handling: jobsplit dies at once.
+// watchSignals turns SIGINT, SIGTERM and SIGHUP (a closed terminal, a
+// lost ssh session) into two contexts: the first signal ends ctx, with
+// errHangup or errInterrupted as its cause (no new jobs; running ones get
+// SIGTERM, then SIGKILL after the grace period), the second ends hard
+// (SIGKILL now; files are still closed properly), and a third gets the
+// default handling: jobsplit dies at once. A SIGHUP that was ignored when
+// jobsplit started (nohup) stays ignored.
 func watchSignals() (ctx, hard context.Context) {
-	ctx, soft := context.WithCancel(context.Background())
+	ctx, soft := context.WithCancelCause(context.Background())
 	hard, kill := context.WithCancel(context.Background())
+	watched := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		watched = append(watched, syscall.SIGHUP)
+	}
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(signals, watched...)
 	go func() {
-		<-signals
-		soft()
+		if <-signals == syscall.SIGHUP {
+			soft(errHangup)
+		} else {
+			soft(errInterrupted)
+		}
 		<-signals
 		kill()
-		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		signal.Reset(watched...)
 	}()
 	return ctx, hard
 }
