@@ -118,8 +118,12 @@ func printPlan(w io.Writer, s *jobs.Sweep) error {
 	fmt.Fprintf(w, "strategy  %s\n\n", p.Strategy)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := "machine\tperf\tcores\tweight\tjobs\tpercent"
+	unit := "cost units"
+	if s.CostUnit == "s" {
+		unit = "s"
+	}
 	if p.Strategy == split.Cost {
-		header += "\tfinish"
+		header += "\tfinish (" + unit + ")"
 	}
 	fmt.Fprintln(tw, header)
 	for i, share := range p.Shares {
@@ -142,7 +146,12 @@ func printPlan(w io.Writer, s *jobs.Sweep) error {
 		if p.Ideal > 0 {
 			ratio = p.Makespan() / p.Ideal
 		}
-		fmt.Fprintf(w, "\nmakespan  %.4g (ideal %.4g, ratio %.3f)\n", p.Makespan(), p.Ideal, ratio)
+		fmt.Fprintf(w, "\nmakespan  %.4g %s (ideal %.4g, ratio %.3f)\n", p.Makespan(), unit, p.Ideal, ratio)
+		if unit == "s" {
+			fmt.Fprintln(w, "finish    expected seconds to finish: the earlier run's durations, scaled to each machine's perf x cores")
+		} else {
+			fmt.Fprintln(w, "finish    expected finish in the pool's cost units: its share's cost over perf x cores")
+		}
 	}
 	return nil
 }

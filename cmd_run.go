@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/process"
 	"github.com/jobsplit/jobsplit/jobs/runner"
 	"github.com/jobsplit/jobsplit/machines"
 	"github.com/jobsplit/jobsplit/ui"
@@ -30,14 +31,14 @@ func newRunCommand(hard context.Context) *cli.Command {
 			&cli.StringFlag{Name: "shard", Usage: "run as machine or shard number `I`, counting from 0 (as --machine, by position)"},
 			&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "run without asking"},
 			&cli.StringFlag{Name: "expect-digest", Usage: "refuse to run unless the digest starts with `PREFIX`"},
-			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "run `N` jobs at once (default: the machine's cores)"},
+			&cli.IntFlag{Name: "workers", Aliases: []string{"j"}, Usage: "run `N` jobs at once", DefaultText: "the machine's cores"},
 			&cli.BoolFlag{Name: "retry-failed", Usage: "run again jobs that failed or timed out in an earlier run"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors and the final summary"},
 			&cli.DurationFlag{Name: "progress-every", Value: 10 * time.Second, Usage: "without a terminal, print a progress line this often"},
-			&cli.DurationFlag{Name: "kill-grace", Usage: "time between SIGTERM and SIGKILL for a stopped job (default: the config's, or 10s)"},
+			&cli.DurationFlag{Name: "kill-grace", Usage: "`TIME` between SIGTERM and SIGKILL for a stopped job", DefaultText: "the config's, or 10s"},
 			&cli.StringFlag{Name: "halt", Value: "never", Usage: "stop after failures: never, soon,fail=N (no new jobs), now,fail=N (stop running ones too); N may be a percentage such as 10%"},
 			&cli.StringFlag{Name: "memfree", Usage: "start a job only while more than `SIZE` of memory is available (cgroup aware), such as 2GiB"},
-			&cli.Float64Flag{Name: "load", Usage: "start a job only while the load average is below `N`"},
+			&cli.Float64Flag{Name: "load", Usage: "start a job only while the load average is below `N`", DefaultText: "no limit"},
 		),
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -87,6 +88,14 @@ func runRun(ctx context.Context, opts runOptions) error {
 	s, err := loadSweep(opts.Sweep)
 	if err != nil {
 		return err
+	}
+	// A command whose program is missing would fail every job: say so
+	// before asking anything.
+	if program := s.Program(); program != "" {
+		if err := process.Find(program, s.Config.Dir); err != nil {
+			return withHint(fmt.Errorf("%s: [job] command: %w", s.Config.Name, err),
+				"install it, fix the path in [job] command, or chmod +x it; a path such as ./sim.sh is relative to the config's folder")
+		}
 	}
 	interactive := term.IsTerminal(int(opts.Stdin.Fd()))
 	machine, err := identify(s, opts, interactive)

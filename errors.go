@@ -83,14 +83,23 @@ func exitCode(err error) int {
 	return exitBadInput
 }
 
-// usageError turns urfave/cli's usage complaints into one line and a hint.
+// usageError turns urfave/cli's usage complaints into one line and a hint,
+// with the flag the user most likely meant.
 func usageError(c *cli.Context, err error, _ bool) error {
 	// The flag package ends a bad value with ": parse error", which says
 	// nothing the rest of the line does not.
 	if m := badFlagValue.FindStringSubmatch(err.Error()); m != nil {
 		err = fmt.Errorf("invalid value %s for -%s", m[1], m[2])
 	}
-	return withHint(err, "see 'jobsplit %s --help'", c.Command.FullName())
+	suggestion := ""
+	if m := unknownFlag.FindStringSubmatch(err.Error()); m != nil {
+		suggestion = didYouMean(m[1], flagNames(c.Command.Flags), "--%s")
+	}
+	return withHint(err, "%ssee 'jobsplit %s --help'", suggestion, c.Command.FullName())
 }
 
-var badFlagValue = regexp.MustCompile(`^invalid value (".*") for flag -([^ :]+): parse error$`)
+// The flag package's words for a bad value and an unknown flag.
+var (
+	badFlagValue = regexp.MustCompile(`^invalid value (".*") for flag -([^ :]+): parse error$`)
+	unknownFlag  = regexp.MustCompile(`^flag provided but not defined: -+(.+)$`)
+)

@@ -36,6 +36,13 @@ func newApp(hard context.Context) *cli.App {
 			newPackCommand(),
 			newBenchCommand(),
 		},
+		// A first word that is no command is a typo, not a help topic.
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return unknownCommand(c, c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 		// Exit in exactly one place, main: errors come back from Run.
 		ExitErrHandler:         func(*cli.Context, error) {},
 		OnUsageError:           usageError,

@@ -78,7 +78,7 @@ func unknownMachine(name string, s *jobs.Sweep) error {
 			"choices: shard-0 to shard-%d", s.Shards-1)
 	}
 	return withHint(errors.New("machine "+quote(name)+" is not in "+s.MachinesPath),
-		"choices: %s", strings.Join(s.Machines.Names(), ", "))
+		"%schoices: %s", didYouMean(name, s.Machines.Names(), "%s"), strings.Join(s.Machines.Names(), ", "))
 }
 
 func quote(s string) string { return `"` + s + `"` }

@@ -112,6 +112,9 @@ func (p *Pool) checkRows(lo, hi, width int) ([4]uint64, *rowProblem) {
 		if len(fields) != width {
 			return sum, &rowProblem{i, fieldCountError(len(fields), width)}
 		}
+		if err := p.checkValues(fields); err != nil {
+			return sum, &rowProblem{i, err}
+		}
 		buf = buf[:0]
 		if p.idColumn >= 0 {
 			if err := checkID(fields[p.idColumn]); err != nil {

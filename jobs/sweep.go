@@ -38,6 +38,10 @@ type Sweep struct {
 	Strategy     split.Strategy
 	// Costs are the jobs' costs in id order (cost strategy only).
 	Costs []float64
+	// CostUnit names the costs' unit: "s" when they are durations from an
+	// earlier run's results (--costs), "" for the pool's own cost column,
+	// whose unit is the user's.
+	CostUnit string
 	Plan  *split.Plan
 	// SeedKey is the digest of the work itself (command and params), from
 	// which each job's seed is derived: re-planning onto other machines
@@ -85,6 +89,9 @@ func Load(opts Options) (*Sweep, error) {
 	if s.Strategy == split.Cost {
 		if s.Costs, err = s.loadCosts(opts.Costs); err != nil {
 			return nil, err
+		}
+		if opts.Costs != "" {
+			s.CostUnit = "s"
 		}
 	}
 	// An unknown placeholder is refused by every command, not only by run.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // builtinPlaceholders are the placeholders jobsplit fills for every job.
@@ -33,4 +34,36 @@ func (s *Sweep) parseTemplate() (*Template, error) {
 		}
 	}
 	return t, err
+}
+
+// shellKeywords start a shell command without naming a program.
+var shellKeywords = map[string]bool{
+	"if": true, "for": true, "while": true, "until": true, "case": true, "function": true,
+	"select": true, "time": true, "!": true, "{": true, "(": true,
+}
+
+// Program is the program the command runs, when the command names it
+// itself: the first element of an array command, or the first word of a
+// string command that sh would run as a program. It is "" when a
+// placeholder, a shell builtin or shell syntax comes first: only a run
+// can tell then.
+func (s *Sweep) Program() string {
+	if len(s.Command) == 0 {
+		return ""
+	}
+	first := s.Command[0]
+	if s.Shell {
+		words := strings.Fields(first)
+		if len(words) == 0 {
+			return ""
+		}
+		first = words[0]
+		if shellBuiltins[first] || shellKeywords[first] || !isPlainWord(first) || strings.Contains(first, "=") {
+			return ""
+		}
+	}
+	if strings.ContainsAny(first, "{}") || first == "" {
+		return ""
+	}
+	return first
 }

@@ -3,7 +3,9 @@ package process
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,6 +182,25 @@ func exitCodeOf(state *os.ProcessState, err error) int {
 		return exitErr.ExitCode()
 	}
 	return -1
+}
+
+// Find finds the program a job runs, as a run would: a name without a
+// slash on PATH, a relative path such as ./sim.sh in dir (the job's
+// directory). The error says what is wrong in a user's words.
+func Find(name, dir string) error {
+	_, err := findProgram(nil, name, dir)
+	var execErr *exec.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &execErr) && errors.Is(execErr.Err, exec.ErrNotFound):
+		return fmt.Errorf("program %q is not on PATH", name)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("program %q does not exist in %s", name, dir)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("program %q is not executable", name)
+	}
+	return fmt.Errorf("program %q: %w", name, err)
 }
 
 // findProgram finds the program a job runs, with lookPath (nil means
