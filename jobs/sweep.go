@@ -42,7 +42,7 @@ type Sweep struct {
 	// earlier run's results (--costs), "" for the pool's own cost column,
 	// whose unit is the user's.
 	CostUnit string
-	Plan  *split.Plan
+	Plan     *split.Plan
 	// SeedKey is the digest of the work itself (command and params), from
 	// which each job's seed is derived: re-planning onto other machines
 	// keeps every job's seed.
