@@ -60,59 +60,55 @@ func logJob(w *Writer, job string, lines int) {
 	w.JobEnd(JobEnd{Job: job, Attempt: 1, Status: "ok", Duration: time.Second})
 }
 
-// BenchmarkCommit logs short jobs and commits after each, as the run loop
-// does before a job's row: serially, and from parallel workers whose
-// commits group. "sync" syncs the file for real (on the benchmark's temp
-// folder), "nosync" measures the members alone.
+// BenchmarkCommit logs short jobs (job_start, 5 lines, job_end) and commits
+// after each, as the run loop does before a job's row, from one worker and
+// from 8 whose commits group. Modes: "none" commits nothing (the periodic
+// flush alone, as before Commit), "nosync" writes members without syncing,
+// "sync" syncs for real on the benchmark's temp folder. B/job is the log's
+// size per job, syncs/job how many syncs the group commit needed.
 func BenchmarkCommit(b *testing.B) {
-	for _, sync := range []bool{false, true} {
-		name := fmt.Sprintf("sync=%v", sync)
-		open := func(b *testing.B) (*Writer, *atomic.Int64) {
+	for _, mode := range []string{"none", "nosync", "sync"} {
+		run := func(b *testing.B, parallel bool) {
 			var syncs atomic.Int64
-			opts := Options{NoSync: !sync}
+			opts := Options{NoSync: mode != "sync"}
 			opts.syncFile = func(f *os.File) error { syncs.Add(1); return f.Sync() }
 			w, err := Open(b.TempDir(), "alpha", opts)
 			if err != nil {
 				b.Fatal(err)
 			}
-			return w, &syncs
-		}
-		report := func(b *testing.B, w *Writer, syncs *atomic.Int64) {
-			st, _ := w.file.Stat()
+			var n atomic.Int64
+			job := func() {
+				logJob(w, strconv.FormatInt(n.Add(1), 10), 5)
+				if mode != "none" {
+					if err := w.Commit(); err != nil {
+						b.Error(err)
+					}
+				}
+			}
+			if parallel {
+				b.SetParallelism(8)
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						job()
+					}
+				})
+			} else {
+				for b.Loop() {
+					job()
+				}
+			}
 			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+			st, err := os.Stat(w.Path())
+			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(st.Size())/float64(b.N), "B/job")
 			b.ReportMetric(float64(syncs.Load())/float64(b.N), "syncs/job")
 		}
-		b.Run("serial/"+name, func(b *testing.B) {
-			w, syncs := open(b)
-			i := 0
-			for b.Loop() {
-				logJob(w, strconv.Itoa(i), 5)
-				if err := w.Commit(); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-			report(b, w, syncs)
-		})
-		b.Run("parallel/"+name, func(b *testing.B) {
-			w, syncs := open(b)
-			var n atomic.Int64
-			b.SetParallelism(8)
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					logJob(w, strconv.FormatInt(n.Add(1), 10), 5)
-					if err := w.Commit(); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			report(b, w, syncs)
-		})
+		b.Run("serial/"+mode, func(b *testing.B) { run(b, false) })
+		b.Run("parallel/"+mode, func(b *testing.B) { run(b, true) })
 	}
 }
 
