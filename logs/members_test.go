@@ -150,3 +150,28 @@ func TestMergeDamaged(t *testing.T) {
 		t.Errorf("an intact log under Strict: %v", err)
 	}
 }
+
+// FuzzReaderDamage puts any bytes between two intact members of a gzip log:
+// reading never fails or hangs, the first member's records come first, and
+// when the bytes hold no gzip header to mistake, every record of the last
+// member is read too.
+func FuzzReaderDamage(f *testing.F) {
+	f.Add([]byte("garbage"))
+	f.Add([]byte("\x1f\x8b\x08\x00"))
+	f.Add(gzipMembers("not a record\n"))
+	f.Add(gzipMembers(sampleLines(3)[2] + "\n")[:15])
+	lines := sampleLines(4)
+	first, last := gzipMembers(lines[0]+"\n"+lines[1]+"\n"), gzipMembers(lines[2]+"\n"+lines[3]+"\n")
+	f.Fuzz(func(t *testing.T, damage []byte) {
+		got, _, err := readBytes("a.jsonl.gz", slices.Concat(first, damage, last))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) < 2 || !slices.Equal(got[:2], lines[:2]) {
+			t.Fatalf("first member's records not first: %q", got)
+		}
+		if !bytes.Contains(damage, []byte{0x1f}) && !slices.Equal(got[len(got)-2:], lines[2:]) {
+			t.Fatalf("last member's records lost: %q", got)
+		}
+	})
+}
