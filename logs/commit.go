@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 )
@@ -51,6 +52,9 @@ func (w *Writer) writeMember() error {
 	}
 	_, err := w.file.Write(w.member.Bytes())
 	w.member.Reset()
+	if w.member.Cap() > 1<<20 {
+		w.member = bytes.Buffer{} // do not keep a burst of output's buffer
+	}
 	if err != nil {
 		w.err = fmt.Errorf("write log %s: %w", w.path, pathless(err))
 		return w.err
