@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -29,20 +32,24 @@ func newMergeCommand() *cli.Command {
 			&cli.StringFlag{Name: "machine", Usage: "only records of machine `NAME`"},
 			&cli.StringFlag{Name: "job", Usage: "only records of job `ID`"},
 			&cli.StringFlag{Name: "level", Usage: "only records at `LEVEL` or more severe (debug, info, warn, error)"},
-			&cli.StringFlag{Name: "since", Usage: "only records at or after `TIME` (RFC 3339)"},
-			&cli.StringFlag{Name: "until", Usage: "only records before `TIME` (RFC 3339)"},
+			&cli.StringFlag{Name: "since", Usage: "only records at or after `TIME`: 2026-12-03T14:30:00Z, 2026-12-03, 14:30 (today), " +
+				"'2026-12-03 14:30' (local time without a zone) or 10m, 2h, 1h30m (back from now)"},
+			&cli.StringFlag{Name: "until", Usage: "only records before `TIME`, written as for --since"},
 			&cli.StringFlag{Name: "grep", Usage: "only records whose line matches `REGEX`"},
+			&cli.BoolFlag{Name: "strict", Usage: "exit 1 if a log is damaged (torn tail, damaged gzip member, lines that are not records), after writing every intact record"},
 		},
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
 			opts := mergeOptions{Paths: c.Args().Slice(), Output: c.String("output"), Config: c.String("config"), ConfigSet: c.IsSet("config")}
 			opts.Merge.Format = logs.Format(c.String("format"))
 			opts.Merge.Machine, opts.Merge.Job, opts.Merge.Level = c.String("machine"), c.String("job"), c.String("level")
+			opts.Merge.Strict = c.Bool("strict")
 			var err error
-			if opts.Merge.Since, err = parseTimeFlag("since", c.String("since")); err != nil {
+			now := time.Now()
+			if opts.Merge.Since, err = parseTimeFlag("since", c.String("since"), now); err != nil {
 				return err
 			}
-			if opts.Merge.Until, err = parseTimeFlag("until", c.String("until")); err != nil {
+			if opts.Merge.Until, err = parseTimeFlag("until", c.String("until"), now); err != nil {
 				return err
 			}
 			if expr := c.String("grep"); expr != "" {
@@ -65,13 +72,15 @@ type mergeOptions struct {
 	Merge     logs.MergeOptions
 }
 
-func parseTimeFlag(name, value string) (time.Time, error) {
+// parseTimeFlag reads --since or --until (see logs.ParseTime) in the local
+// time zone; "" is no limit.
+func parseTimeFlag(name, value string, now time.Time) (time.Time, error) {
 	if value == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, value)
+	t, err := logs.ParseTime(value, now, time.Local)
 	if err != nil {
-		return time.Time{}, withHint(fmt.Errorf("--%s %q is not a time", name, value), "write times as 2026-11-21T10:00:00Z")
+		return time.Time{}, withHint(fmt.Errorf("--%s %q is not a time", name, value), "write a time as %s", logs.TimeForms)
 	}
 	return t, nil
 }
@@ -83,6 +92,11 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 		if err != nil {
 			return err
 		}
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			abs, _ := filepath.Abs(dir)
+			return withHint(fmt.Errorf("merge logs: no logs folder here: %s does not exist", abs),
+				"run merge-logs in the folder holding logs/ (copied from every host), or name the folders: jobsplit merge-logs DIR...")
+		}
 		paths = []string{dir}
 	}
 	files, err := logs.FindLogs(paths)
@@ -90,7 +104,8 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 		return err
 	}
 	if len(files) == 0 {
-		return withHint(errors.New("merge logs: no log files found"), "copy logs/ from every host here, or name the folders: jobsplit merge-logs DIR...")
+		return withHint(fmt.Errorf("merge logs: no log files (*.jsonl.gz, *.jsonl.zst, *.jsonl) in %s", strings.Join(paths, ", ")),
+			"copy logs/ from every host here, or name the folders: jobsplit merge-logs DIR...")
 	}
 	if opts.Merge.Format == "" {
 		opts.Merge.Format = logs.FormatJSONL
@@ -98,18 +113,27 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 			opts.Merge.Format = logs.FormatText
 		}
 	}
+	var damaged error // with --strict: reported once the output is complete
 	merge := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 256<<10)
 		warnings, err := logs.Merge(bw, files, opts.Merge)
 		for _, w := range warnings {
 			fmt.Fprintf(stderr, "jobsplit: warning: %s\n", w)
 		}
+		if errors.Is(err, logs.ErrDamaged) {
+			damaged, err = err, nil
+		}
 		return errors.Join(err, bw.Flush())
 	}
 	if opts.Output == "" {
-		return merge(stdout)
+		err = merge(stdout)
+	} else {
+		err = results.WriteFileAtomic(opts.Output, merge)
 	}
-	return results.WriteFileAtomic(opts.Output, merge)
+	if err == nil && damaged != nil {
+		return withHint(fmt.Errorf("%w (%w)", damaged, errStrict), "every intact record was written; without --strict damage is only a warning")
+	}
+	return err
 }
 
 // defaultLogsDir is the logs folder of the sweep's config (--config), or

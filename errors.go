@@ -19,8 +19,8 @@ const (
 	exitInterrupted = 130
 )
 
-const exitCodesHelp = `Exit status: 0 ok; 1 some jobs failed, or the run stopped (--halt, a full disk); 2 bad usage or input; ` +
-	`3 incomplete (collect found missing work); 129 hung up (SIGHUP); 130 interrupted.`
+const exitCodesHelp = `Exit status: 0 ok; 1 some jobs failed, or the run stopped (--halt, a full disk), or merge-logs --strict met damage; ` +
+	`2 bad usage or input; 3 incomplete (collect found missing work); 129 hung up (SIGHUP); 130 interrupted.`
 
 // Errors that decide the exit status.
 var (
@@ -32,6 +32,8 @@ var (
 	// errRunStopped is a run that stopped before its share was done: the
 	// halt policy, or work it could not record (a full disk).
 	errRunStopped = errors.New("run stopped")
+	// errStrict is damage in a log that merge-logs --strict turns into a failure.
+	errStrict = errors.New("--strict")
 )
 
 // hinted is an error with a line telling the user how to fix it.
@@ -75,7 +77,7 @@ func exitCode(err error) int {
 		return exitHangup
 	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.Is(err, errJobsFailed), errors.Is(err, errRunStopped):
+	case errors.Is(err, errJobsFailed), errors.Is(err, errRunStopped), errors.Is(err, errStrict):
 		return exitJobsFailed
 	case errors.Is(err, errIncomplete):
 		return exitIncomplete

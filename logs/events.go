@@ -65,7 +65,7 @@ func (w *Writer) begin(level, event string) []byte {
 
 // end closes a typed record and writes it. w.mu must be held.
 func (w *Writer) end(b []byte) error {
-	return w.commit(append(b, '}', '\n'))
+	return w.appendRecord(append(b, '}', '\n'))
 }
 
 // RunStart logs a run_start record (level info).
@@ -123,16 +123,12 @@ func (w *Writer) JobEnd(e JobEnd) error {
 // Output logs one line a job printed (level info): fields job, stream and
 // line, plus "partial":true when the line was cut because it was too long and
 // continues in the next record. Bytes that are not UTF-8 become U+FFFD in the
-// JSON record; the per-job log (Options.PerJob) keeps them as printed.
-// With PerJob, a job id that is not a valid file name (see ValidName) is an error.
+// JSON record; the per-job log (Options.PerJob) keeps them as printed, in the
+// file JobLogName(job) names. A per-job log that cannot be opened or written
+// is an error of the Writer, like one of the log itself.
 func (w *Writer) Output(job, stream string, line []byte, partial bool) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.opts.PerJob {
-		if err := w.jobOutput(job, line, partial); err != nil {
-			return err
-		}
-	}
 	b := w.begin("info", EventOutput)
 	b = appendStrField(b, "job", job)
 	b = appendStrField(b, "stream", stream)
@@ -140,7 +136,13 @@ func (w *Writer) Output(job, stream string, line []byte, partial bool) error {
 	if partial {
 		b = append(b, `,"partial":true`...)
 	}
-	return w.end(b)
+	if err := w.end(b); err != nil {
+		return err
+	}
+	if w.opts.PerJob {
+		return w.jobOutput(job, line, partial)
+	}
+	return nil
 }
 
 // Progress logs a progress record (level debug) with fields job and progress,
@@ -181,7 +183,7 @@ func (jf *jobFile) close() error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("write job log %s: %w", jf.f.Name(), err)
+		return fmt.Errorf("write job log %s: %w", jf.f.Name(), pathless(err))
 	}
 	return nil
 }
@@ -189,21 +191,13 @@ func (jf *jobFile) close() error {
 // jobOutput appends a line to the job's per-job log, opening it on first use.
 // w.mu must be held.
 func (w *Writer) jobOutput(job string, line []byte, partial bool) error {
-	if w.closed {
-		return ErrClosed
-	}
-	if w.err != nil {
-		return w.err
-	}
 	jf := w.jobs[job]
 	if jf == nil {
-		if err := ValidName(job); err != nil {
-			return fmt.Errorf("write job log: job id %w", err)
-		}
-		path := filepath.Join(w.dir, w.machine, job+".log")
+		path := filepath.Join(w.dir, w.machine, JobLogName(job))
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 		if err != nil {
-			return fmt.Errorf("open job log %s: %w", path, err)
+			w.err = fmt.Errorf("open job log %s: %w", path, pathless(err))
+			return w.err
 		}
 		jf = &jobFile{f: f, bw: bufio.NewWriterSize(f, 16<<10)}
 		w.jobs[job] = jf

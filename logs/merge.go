@@ -2,6 +2,7 @@ package logs
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -48,6 +49,10 @@ type MergeOptions struct {
 	Since, Until time.Time
 	// Grep keeps records whose raw line matches.
 	Grep *regexp.Regexp
+	// Strict makes damage (a torn tail, a damaged gzip member, lines that
+	// are not records) an error wrapping ErrDamaged, returned after every
+	// intact record was written, rather than only a warning.
+	Strict bool
 	// TempDir holds the sorted runs of a file whose records are out of time
 	// order; "" means os.TempDir().
 	TempDir string
@@ -55,6 +60,10 @@ type MergeOptions struct {
 	// such a file; 0 means 64 MiB.
 	SortMemory int
 }
+
+// ErrDamaged is wrapped by Merge's error, with MergeOptions.Strict, when
+// some of the logs could not be read whole.
+var ErrDamaged = errors.New("damaged logs")
 
 // filter is the compiled record filter of a MergeOptions.
 type filter struct {
@@ -82,7 +91,8 @@ func (f *filter) match(rec *Record, machine string) bool {
 // clock stepped back) is sorted first through temporary files. Warnings name
 // each file with a torn tail, skipped lines or records out of order; an error
 // (a file that is not a log, a failed write) stops the merge, before any
-// output when it is about an input file.
+// output when it is about an input file. A damaged gzip member in the middle
+// of a file is skipped: reading resumes at the next intact member.
 func Merge(out io.Writer, files []string, opts MergeOptions) (warnings []string, err error) {
 	flt := &filter{opts: &opts}
 	switch opts.Format {
@@ -103,9 +113,13 @@ func Merge(out io.Writer, files []string, opts MergeOptions) (warnings []string,
 		opts.SortMemory = 64 << 20
 	}
 	checks := checkAll(files)
+	var damaged []string
 	for _, c := range checks {
 		if c.err != nil {
 			return nil, c.err
+		}
+		if c.damaged {
+			damaged = append(damaged, c.path)
 		}
 		warnings = append(warnings, c.warnings...)
 		if c.sortedUpTo < c.records {
@@ -154,6 +168,9 @@ func Merge(out io.Writer, files []string, opts MergeOptions) (warnings []string,
 	if err == nil {
 		err = bw.Flush()
 	}
+	if err == nil && opts.Strict && len(damaged) > 0 {
+		err = fmt.Errorf("merge logs: %w: %s", ErrDamaged, strings.Join(damaged, ", "))
+	}
 	return warnings, err
 }
 
@@ -163,6 +180,7 @@ type check struct {
 	records       int64 // complete records; the merge reads no more
 	sortedUpTo    int64 // records before the first step back in time
 	warnings      []string
+	damaged       bool // some of the file is not records (see Reader.Damaged)
 	err           error
 }
 
@@ -205,7 +223,7 @@ func checkFile(path string) check {
 		}
 		last, lastMachine = r.rec.Time, machine
 	}
-	c.records, c.err, c.warnings = r.records, r.Err(), r.Warnings()
+	c.records, c.err, c.warnings, c.damaged = r.records, r.Err(), r.Warnings(), r.Damaged()
 	if c.sortedUpTo < 0 {
 		c.sortedUpTo = c.records
 	}

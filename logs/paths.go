@@ -11,14 +11,15 @@ import (
 	"unicode/utf8"
 )
 
-// ErrBadName is wrapped by the error ValidName returns for a machine name or
-// job id that cannot be used as a file name inside the log directory.
+// ErrBadName is wrapped by the error ValidName returns for a machine name
+// that cannot be used as a file name inside the log directory.
 var ErrBadName = errors.New("not usable as a file name")
 
 // ValidName reports whether name can safely name a file inside the log
 // directory: it must be non-empty valid UTF-8 and must not contain '/', '\\',
-// "..", NUL or control characters, so that no machine name or job id can
-// create a file outside the directory it belongs to.
+// "..", NUL or control characters, so that no machine name can create
+// a file outside the directory it belongs to. Job ids go through
+// JobLogName instead.
 func ValidName(name string) error {
 	why := ""
 	switch {

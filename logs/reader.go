@@ -3,6 +3,7 @@ package logs
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,6 +36,7 @@ type Reader struct {
 	skipped  int64
 	firstBad string
 	tail     string
+	damaged  []damagedMember // skipped in the middle of a gzip file
 	err      error
 	done     bool
 }
@@ -57,12 +59,22 @@ func OpenReader(path string) (*Reader, error) {
 
 // NewReader reads a log from src, choosing the decompressor by the extension
 // of name, which also names the log in errors and warnings. Closing the
-// Reader does not close src.
+// Reader does not close src. When src is also an io.ReaderAt and an
+// io.Seeker (a file), a damaged gzip member in the middle is skipped and
+// reading resumes at the next intact one; otherwise reading stops there.
 func NewReader(name string, src io.Reader) (*Reader, error) {
 	r := &Reader{path: name, limit: -1}
+	ra, from, size, isFile := randomAccess(src)
 	br := bufio.NewReaderSize(src, 64<<10)
 	src = br
 	switch {
+	case strings.HasSuffix(name, ".gz") && isFile:
+		head := make([]byte, 3)
+		n, _ := ra.ReadAt(head, from)
+		if n > 0 && !bytes.HasPrefix(gzipMagic, head[:n]) {
+			return nil, fmt.Errorf("read log %s: not a gzip file", name)
+		}
+		src = newMemberStream(ra, from, size)
 	case strings.HasSuffix(name, ".gz"):
 		if head, _ := br.Peek(3); len(head) > 0 && !bytes.HasPrefix(gzipMagic, head) {
 			return nil, fmt.Errorf("read log %s: not a gzip file", name)
@@ -100,7 +112,12 @@ func (r *Reader) Path() string { return r.path }
 func (r *Reader) Next() bool {
 	for !r.done && r.limit != r.records {
 		line, complete, tooLong, err := r.readLine()
-		if err != nil {
+		var damaged *damagedMember
+		switch {
+		case err == nil:
+		case errors.As(err, &damaged):
+			r.damaged = append(r.damaged, *damaged) // and read on
+		default:
 			r.done = true
 			if err != io.EOF {
 				r.tail = err.Error()
@@ -108,6 +125,14 @@ func (r *Reader) Next() bool {
 		}
 		if len(line) > 0 || complete || tooLong {
 			r.lines++
+			if damaged != nil && !complete && !tooLong {
+				// The line the damage cut: kept only if whole but its newline.
+				if parseInto(&r.rec, line, &r.rec) == nil {
+					r.records++
+					return true
+				}
+				continue
+			}
 			if r.accept(line, complete, tooLong) {
 				return true
 			}
@@ -197,10 +222,19 @@ func (r *Reader) Err() error { return r.err }
 // Records returns how many records Next has returned so far.
 func (r *Reader) Records() int64 { return r.records }
 
-// Warnings describes, one line each naming the file, the torn tail and the
-// skipped lines met so far.
+// Damaged reports whether some of the file could not be read as records so
+// far: a torn tail, a damaged gzip member, or lines that are not records.
+func (r *Reader) Damaged() bool {
+	return r.tail != "" || len(r.damaged) > 0 || r.skipped > 0
+}
+
+// Warnings describes, one line each naming the file, the damaged gzip
+// members, the torn tail and the skipped lines met so far.
 func (r *Reader) Warnings() []string {
 	var w []string
+	for _, d := range r.damaged {
+		w = append(w, fmt.Sprintf("read log %s: %v; every intact record after it is kept", r.path, &d))
+	}
 	if r.skipped > 0 {
 		w = append(w, fmt.Sprintf("read log %s: skipped %d lines that are not log records (first: %s)", r.path, r.skipped, r.firstBad))
 	}
@@ -208,6 +242,30 @@ func (r *Reader) Warnings() []string {
 		w = append(w, fmt.Sprintf("read log %s: truncated tail after record %d (%s); every complete record before it is kept", r.path, r.records, r.tail))
 	}
 	return w
+}
+
+// randomAccess returns src as an io.ReaderAt, with its current offset and
+// its size, when it is one (a file, a bytes.Reader).
+func randomAccess(src io.Reader) (ra io.ReaderAt, from, size int64, ok bool) {
+	type seekerAt interface {
+		io.ReaderAt
+		io.Seeker
+	}
+	sa, ok := src.(seekerAt)
+	if !ok {
+		return nil, 0, 0, false
+	}
+	from, err := sa.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, 0, 0, false
+	}
+	if size, err = sa.Seek(0, io.SeekEnd); err != nil {
+		return nil, 0, 0, false
+	}
+	if _, err := sa.Seek(from, io.SeekStart); err != nil {
+		return nil, 0, 0, false
+	}
+	return sa, from, size, true
 }
 
 // Close releases the decompressor and closes the file OpenReader opened.

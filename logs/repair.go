@@ -55,6 +55,21 @@ func completeMembers(r io.ReaderAt, size int64) int64 {
 	return good
 }
 
+// memberEnd returns the offset just past the gzip member that starts at
+// from in r[0:size], when that member decodes completely, checksum included.
+func memberEnd(r io.ReaderAt, from, size int64) (int64, bool) {
+	cr := &countingReader{r: bufio.NewReaderSize(io.NewSectionReader(r, from, size-from), 64<<10)}
+	var zr gzip.Reader
+	if zr.Reset(cr) != nil {
+		return 0, false
+	}
+	zr.Multistream(false)
+	if _, err := io.Copy(io.Discard, &zr); err != nil {
+		return 0, false
+	}
+	return from + cr.n, true
+}
+
 // repair cuts a torn gzip member from the end of f, re-appending the complete
 // records that can still be read from it, and returns a message describing the
 // repair ("" when f was intact). Data that is not a torn tail (garbage, or
@@ -117,9 +132,9 @@ func allZero(f *os.File, from, to int64) bool {
 	return true
 }
 
-// laterMember looks for a complete gzip member starting anywhere in f[from:to].
-func laterMember(f *os.File, from, to int64) (int64, bool) {
-	br := bufio.NewReaderSize(io.NewSectionReader(f, from, to-from), 64<<10)
+// laterMember looks for a complete gzip member starting anywhere in r[from:to].
+func laterMember(r io.ReaderAt, from, to int64) (int64, bool) {
+	br := bufio.NewReaderSize(io.NewSectionReader(r, from, to-from), 64<<10)
 	pos := from
 	for {
 		b, err := br.ReadByte()
@@ -131,7 +146,7 @@ func laterMember(f *os.File, from, to int64) (int64, bool) {
 			continue
 		}
 		if next, _ := br.Peek(2); bytes.Equal(next, gzipMagic[1:]) {
-			if completeMembers(io.NewSectionReader(f, pos-1, to-pos+1), to-pos+1) > 0 {
+			if _, ok := memberEnd(r, pos-1, to); ok {
 				return pos - 1, true
 			}
 		}

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -18,10 +19,6 @@ var ErrClosed = errors.New("log writer is closed")
 // DefaultFlushInterval is how often a Writer flushes when Options.FlushInterval is zero.
 const DefaultFlushInterval = time.Second
 
-// maxMemberBytes ends a gzip member early when a job prints fast, which
-// bounds what a crash can tear and what Open must hold to repair it.
-const maxMemberBytes = 4 << 20
-
 // Options tune a Writer. The zero value is what jobsplit run uses by default.
 type Options struct {
 	// PerJob also writes every output line of a job, exactly as the job
@@ -38,13 +35,17 @@ type Options struct {
 	// reproducible records.
 	Now func() time.Time
 
-	tick <-chan time.Time // replaces the flush ticker in tests
+	tick     <-chan time.Time     // replaces the flush ticker in tests
+	syncFile func(*os.File) error // replaces File.Sync in tests
 }
 
 // Writer appends records to one host's log <dir>/<machine>.jsonl.gz. The file
-// is a sequence of gzip members, one per flush, so that a process killed at
-// any moment leaves a file that zcat and Go's gzip reader read completely up
-// to the last flush. All methods are safe for concurrent use.
+// is a sequence of gzip members, each written whole by one write, so that a
+// process killed at any moment leaves a file that zcat and Go's gzip reader
+// read completely up to the last member. A member ends on Commit, on the
+// periodic flush, and when it grows past a few MiB. All methods are safe for
+// concurrent use. The first error the Writer meets is sticky: every later
+// call returns it, naming the file and the cause.
 type Writer struct {
 	path     string
 	dir      string
@@ -57,10 +58,16 @@ type Writer struct {
 	closeErr error
 
 	mu          sync.Mutex
+	synced      sync.Cond // signalled when a sync ends; L is &mu
 	file        *os.File
 	gz          *gzip.Writer
-	memberOpen  bool // a gzip member holds records not yet flushed
-	memberBytes int  // uncompressed bytes in the open member
+	member      bytes.Buffer // the open member, compressed, not yet in the file
+	memberOpen  bool         // a gzip member holds records not yet written
+	memberBytes int          // uncompressed bytes in the open member
+	appended    uint64       // records appended so far
+	written     uint64       // records in members written to the file
+	durable     uint64       // records in members the file holds after a sync
+	syncing     bool         // a Commit is syncing the file without w.mu
 	machineJSON []byte
 	scratch     []byte
 	jobs        map[string]*jobFile
@@ -85,6 +92,9 @@ func Open(dir, machine string, opts Options) (*Writer, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.syncFile == nil {
+		opts.syncFile = (*os.File).Sync
+	}
 	path := filepath.Join(dir, machine+".jsonl.gz")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open log %s: %w", path, err)
@@ -103,7 +113,7 @@ func Open(dir, machine string, opts Options) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("open log %s: %w", path, err)
 	}
-	gz, err := gzip.NewWriterLevel(f, gzip.DefaultCompression)
+	gz, err := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("open log %s: %w", path, err)
@@ -114,6 +124,7 @@ func Open(dir, machine string, opts Options) (*Writer, error) {
 		file: f, gz: gz, jobs: make(map[string]*jobFile),
 		machineJSON: appendJSONString(nil, []byte(machine)),
 	}
+	w.synced.L = &w.mu
 	if opts.tick != nil {
 		go w.flushEvery(opts.tick, func() {})
 	} else {
@@ -159,7 +170,7 @@ func (s recordSink) Write(p []byte) (int, error) {
 	if b[len(b)-1] != '\n' {
 		b = append(b, '\n')
 	}
-	if err := w.commit(b); err != nil {
+	if err := w.appendRecord(b); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -172,101 +183,31 @@ func (w *Writer) stamp() []byte {
 	return appendTime(b, w.opts.Now())
 }
 
-// commit writes one complete record (ending in a newline) into the current
-// gzip member, starting a new member after a flush. w.mu must be held.
-func (w *Writer) commit(b []byte) error {
-	w.scratch = b[:0]
-	if w.closed {
-		return ErrClosed
-	}
-	if w.err != nil {
-		return w.err
-	}
-	if !w.memberOpen {
-		w.gz.Reset(w.file)
-		w.memberOpen = true
-	}
-	if _, err := w.gz.Write(b); err != nil {
-		w.err = fmt.Errorf("write log %s: %w", w.path, err)
-		return w.err
-	}
-	w.memberBytes += len(b)
-	if w.memberBytes >= maxMemberBytes {
-		return w.flushLocked()
-	}
-	return nil
-}
-
-// Flush ends the current gzip member, writes it to the file and, unless
-// Options.NoSync, syncs the file: every record logged so far can then be read
-// even if the process is killed.
-func (w *Writer) Flush() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.flushLocked()
-}
-
-func (w *Writer) flushLocked() error {
-	if w.err != nil {
-		return w.err
-	}
-	for job, jf := range w.jobs {
-		if err := jf.bw.Flush(); err != nil {
-			w.err = fmt.Errorf("write job log %s: %w", jf.f.Name(), err)
-			delete(w.jobs, job)
-			jf.f.Close()
-			return w.err
-		}
-	}
-	if !w.memberOpen {
-		return nil
-	}
-	w.memberOpen, w.memberBytes = false, 0
-	if err := w.gz.Close(); err != nil {
-		w.err = fmt.Errorf("write log %s: %w", w.path, err)
-		return w.err
-	}
-	if !w.opts.NoSync {
-		if err := w.file.Sync(); err != nil {
-			w.err = fmt.Errorf("sync log %s: %w", w.path, err)
-		}
-	}
-	return w.err
-}
-
-// flushEvery flushes on every tick until Close; errors stay in w.err and are
-// returned by the next call.
-func (w *Writer) flushEvery(tick <-chan time.Time, stop func()) {
-	defer close(w.done)
-	defer stop()
-	for {
-		select {
-		case <-tick:
-			w.Flush()
-		case <-w.stop:
-			return
-		}
-	}
-}
-
-// Close flushes every record, closes the per-job logs and the file, and
-// returns the first error the Writer met. Later calls return the same error.
+// Close writes and syncs every record, closes the per-job logs and the file,
+// and returns the first error the Writer met. Later calls return the same
+// error.
 func (w *Writer) Close() error {
 	w.once.Do(func() {
 		close(w.stop)
 		<-w.done
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		err := w.flushLocked()
+		err := w.flushJobsLocked()
+		if err == nil {
+			err = w.commitLocked(w.appended)
+		}
+		for w.syncing { // a Commit that met an error may still be syncing
+			w.synced.Wait()
+		}
 		w.closed = true
 		for job, jf := range w.jobs {
 			if cerr := jf.f.Close(); cerr != nil && err == nil {
-				err = fmt.Errorf("close job log %s: %w", jf.f.Name(), cerr)
+				err = fmt.Errorf("close job log %s: %w", jf.f.Name(), pathless(cerr))
 			}
 			delete(w.jobs, job)
 		}
 		if cerr := w.file.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close log %s: %w", w.path, cerr)
+			err = fmt.Errorf("close log %s: %w", w.path, pathless(cerr))
 		}
 		w.closeErr = err
 	})

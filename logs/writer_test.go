@@ -157,26 +157,63 @@ func TestWriterFlushIsReadable(t *testing.T) {
 	}
 }
 
-func TestWriterRejectsBadNames(t *testing.T) {
+func TestWriterRejectsBadMachineNames(t *testing.T) {
 	for _, name := range []string{"", ".", "..", "../x", "a/b", `a\b`, "a\x00b", "a\nb", "x..y", "\xff"} {
 		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
 			dir := t.TempDir()
 			if _, err := Open(filepath.Join(dir, "logs"), name, testOptions(nil)); !errors.Is(err, ErrBadName) {
 				t.Errorf("Open with machine %q = %v, want ErrBadName", name, err)
 			}
-			w, err := Open(filepath.Join(dir, "logs"), "alpha", Options{PerJob: true, NoSync: true})
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("Open created files for a refused name: %v", entries)
+			}
+		})
+	}
+}
+
+// TestWriterPerJobOddIDs is issue 10's bug: the output of a job whose id is
+// not a file name (".", "..", "a/b") was dropped from both logs, silently.
+// Now it reaches the log and a per-job file inside logs/<machine>/.
+func TestWriterPerJobOddIDs(t *testing.T) {
+	ids := []string{".", "..", "../x", "a/b", `a\b`, "a\x00b", "a\nb", "x..y", "\xff", "", "%2E", "CON"}
+	opts := testOptions(nil)
+	opts.PerJob = true
+	w, dir := openTest(t, "alpha", opts)
+	for i, id := range ids {
+		if err := w.Output(id, StreamStdout, []byte(fmt.Sprint("line ", i)), false); err != nil {
+			t.Fatalf("Output for job %q: %v", id, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lines := mustGzipLines(t, filepath.Join(dir, "alpha.jsonl.gz"))
+	if len(lines) != len(ids) {
+		t.Fatalf("log holds %d records, want %d", len(lines), len(ids))
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "alpha"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(ids) {
+		t.Errorf("logs/alpha holds %d files, want one per id (%d): %v", len(entries), len(ids), entries)
+	}
+	for i, id := range ids {
+		t.Run(fmt.Sprintf("%q", id), func(t *testing.T) {
+			if rec := decodeJSON(t, lines[i]); rec["job"] != strings.ToValidUTF8(id, "\ufffd") {
+				t.Errorf("record job = %q, want %q", rec["job"], id)
+			}
+			got, err := os.ReadFile(filepath.Join(dir, "alpha", JobLogName(id)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer w.Close()
-			if err := w.Output(name, StreamStdout, []byte("x"), false); !errors.Is(err, ErrBadName) {
-				t.Errorf("Output for job %q = %v, want ErrBadName", name, err)
-			}
-			entries, _ := os.ReadDir(dir)
-			if len(entries) != 1 {
-				t.Errorf("files created outside the log directory: %v", entries)
+			if want := fmt.Sprint("line ", i, "\n"); string(got) != want {
+				t.Errorf("per-job log = %q, want %q", got, want)
 			}
 		})
+	}
+	if top, _ := os.ReadDir(dir); len(top) != 2 {
+		t.Errorf("files outside logs/alpha: %v", top)
 	}
 }
 

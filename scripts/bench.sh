@@ -4,6 +4,7 @@
 # measurement; the targets are in the README.
 set -euo pipefail
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${BENCH_RUNS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/jobsplit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -89,3 +90,9 @@ for _ in 1 2 3; do
 done
 spread=$(printf '%s\n' "${perfs[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", 100 * (v[NR] - v[1]) / v[1] }')
 echo "perf $(printf '%.3f ' "${perfs[@]}")  spread ${spread}% (target <= 10% on an idle machine)"
+
+echo "== log commit: a short job's records made durable before its row (go test -bench Commit ./logs)"
+cd "$repo"
+go test -run '^$' -bench 'Commit' -benchtime 2000x ./logs/ |
+	awk '/^BenchmarkCommit/ { sub(/^BenchmarkCommit\//, "", $1); sub(/-[0-9]+$/, "", $1);
+		printf "%-16s %8.1f us/job  %6.1f B/job  %5.3f syncs/job\n", $1, $3 / 1000, $5, $7 }'

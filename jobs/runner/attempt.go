@@ -193,7 +193,7 @@ func (r *Runner) record(e ended) {
 		Job: e.job.ID, Attempt: e.attempt, Status: string(e.status),
 		ExitCode: e.out.ExitCode, Duration: e.out.Duration, Error: e.reason,
 	})
-	if err := log.Flush(); err != nil {
+	if err := log.Commit(); err != nil {
 		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")
 		r.stop(err)
 		return

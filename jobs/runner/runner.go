@@ -215,7 +215,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		Version: r.opts.Version, Digest: r.sweep.Plan.Digest.String(),
 		Share: len(r.share.Jobs), Workers: r.opts.Workers,
 	})
-	if err := files.log.Flush(); err != nil {
+	if err := files.log.Commit(); err != nil {
 		files.close()
 		return nil, err
 	}
