@@ -80,9 +80,8 @@ func (n Needs) String() string {
 	for _, a := range n.Resources {
 		parts = append(parts, fmt.Sprintf("%s %d", a.Name, a.Count))
 	}
-	if n.Memory > 0 {
-		parts = append(parts, fmt.Sprintf("memory %d bytes", n.Memory))
-	}
+	// Memory is left out: it is the same for every job of a sweep and
+	// never decides where a job may run.
 	return strings.Join(parts, ", ")
 }
 
