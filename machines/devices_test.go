@@ -1,6 +1,9 @@
 package machines
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -71,5 +74,46 @@ func TestParseDevicesErrors(t *testing.T) {
 				t.Errorf("Parse error = %v\nwant %s%s", err, prefix, tt.want)
 			}
 		})
+	}
+}
+
+func TestUpdateGPUs(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"new machine", `{"a": [1, 2]}`, `{"a": [1, 2],"box": {"perf": 1.5, "cores": 8, "gpus": 2}}`},
+		{"pair becomes an object", `{"box": [1, 2]}`, `{"box": {"perf": 1.5, "cores": 8, "gpus": 2}}`},
+		{"object gains gpus", `{"box": {"perf": 1, "cores": 2, "memory": "16GiB" }}`, `{"box": {"perf": 1.5, "cores": 8, "memory": "16GiB", "gpus": 2 }}`},
+		{"gpu count replaced", `{"box": {"gpus": 1, "perf": 1, "cores": 2}}`, `{"box": {"gpus": 2, "perf": 1.5, "cores": 8}}`},
+		{"gpu ids kept", `{"box": {"perf": 1, "cores": 2, "gpus": ["1", "3"]}}`, `{"box": {"perf": 1.5, "cores": 8, "gpus": ["1", "3"]}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Update([]byte(tt.in), "machines.json", Entry{Name: "box", Perf: 1.5, Cores: 8, GPUs: 2})
+			if err != nil || string(out) != tt.want {
+				t.Errorf("Update = %s, %v\nwant %s", out, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestCountGPUsDeviceFiles(t *testing.T) {
+	t.Setenv("PATH", t.TempDir()) // no vendor tool
+	dev := t.TempDir()
+	if got := CountGPUs(context.Background(), dev); got.GPUs != 0 || got.Source != "" {
+		t.Errorf("no devices: %+v", got)
+	}
+	for _, name := range []string{"dri", "dri/renderD128", "dri/renderD129", "nvidia0", "nvidia1", "nvidia2", "nvidiactl"} {
+		path := filepath.Join(dev, name)
+		if filepath.Ext(name) == "" && name == "dri" {
+			if err := os.Mkdir(path, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := CountGPUs(context.Background(), dev); got.GPUs != 3 || got.Source != "/dev/nvidia[0-9]*" {
+		t.Errorf("NVIDIA device files: %+v, want 3 from /dev/nvidia[0-9]*", got)
 	}
 }
