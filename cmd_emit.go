@@ -134,7 +134,10 @@ type arrayJob struct {
 	Count               string // "3 machines" or "4 shards"
 	Machines            string // "0 alpha, 1 beta, 2 gamma"
 	Cores               int
-	MemMiB              int64
+	// GPUs is the most GPUs of any machine: what each task asks the
+	// scheduler for, 0 when no machine declares any.
+	GPUs   int
+	MemMiB int64
 	Time                time.Duration
 	Partition, Queue    string
 	PE, Image, Claim    string
@@ -197,6 +200,7 @@ func newArrayJob(opts emitOptions) (*arrayJob, error) {
 	var listed []string
 	for i, m := range s.Machines {
 		job.Cores = max(job.Cores, m.Cores)
+		job.GPUs = max(job.GPUs, len(m.GPUs))
 		job.MemMiB = max(job.MemMiB, (m.Memory+1<<20-1)>>20)
 		if i < 8 || i == len(s.Machines)-1 {
 			listed = append(listed, fmt.Sprintf("%d %s", i+sched.Base, m.Name))
@@ -404,7 +408,8 @@ exec {{.Shell}}
 #SBATCH --nodes=1
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task={{.Cores}}
-{{if .MemMiB}}#SBATCH --mem={{.MemMiB}}M
+{{if .GPUs}}#SBATCH --gres=gpu:{{.GPUs}}
+{{end}}{{if .MemMiB}}#SBATCH --mem={{.MemMiB}}M
 {{end}}{{if .Time}}#SBATCH --time={{.SlurmTime}}
 {{end}}{{if .Partition}}#SBATCH --partition={{.Partition}}
 {{end}}#SBATCH --chdir={{.Dir}}
@@ -415,7 +420,7 @@ exec {{.Shell}}
 {{template "head" .}}# Submit: qsub FILE (PBS Pro; Torque takes '#PBS -t 0-{{.Last}}' and '-l nodes=1:ppn={{.Cores}}')
 #PBS -N {{.Name}}
 #PBS -J 0-{{.Last}}
-#PBS -l select=1:ncpus={{.Cores}}{{if .MemMiB}}:mem={{.MemMiB}}mb{{end}}
+#PBS -l select=1:ncpus={{.Cores}}{{if .GPUs}}:ngpus={{.GPUs}}{{end}}{{if .MemMiB}}:mem={{.MemMiB}}mb{{end}}
 {{if .Time}}#PBS -l walltime={{.HMS}}
 {{end}}{{if .Queue}}#PBS -q {{.Queue}}
 {{end}}#PBS -j oe
@@ -427,6 +432,7 @@ exec {{.Shell}}
 #$ -N {{.Name}}
 #$ -t 1-{{.Last}}
 {{if gt .Cores 1}}#$ -pe {{.PE}} {{.Cores}}
+{{end}}{{if .GPUs}}#$ -l gpu={{.GPUs}}
 {{end}}{{if .MemMiB}}#$ -l mem_free={{.MemPerCore}}M
 {{end}}{{if .Time}}#$ -l h_rt={{.HMS}}
 {{end}}{{if .Queue}}#$ -q {{.Queue}}
@@ -441,7 +447,8 @@ exec {{.Shell}}
 #BSUB -J "{{.Name}}[1-{{.Last}}]"
 #BSUB -n {{.Cores}}
 #BSUB -R "span[hosts=1]"
-{{if .MemMiB}}#BSUB -R "rusage[mem={{.MemMiB}}MB]"
+{{if .GPUs}}#BSUB -gpu "num={{.GPUs}}"
+{{end}}{{if .MemMiB}}#BSUB -R "rusage[mem={{.MemMiB}}MB]"
 {{end}}{{if .Time}}#BSUB -W {{.LSFTime}}
 {{end}}{{if .Queue}}#BSUB -q {{.Queue}}
 {{end}}#BSUB -cwd {{.Dir}}
@@ -474,6 +481,10 @@ spec:
               cpu: "{{.Cores}}"
 {{- if .MemMiB}}
               memory: {{.MemMiB}}Mi
+{{- end}}
+{{- if .GPUs}}
+            limits:
+              nvidia.com/gpu: {{.GPUs}}
 {{- end}}
           volumeMounts:
             - name: sweep
