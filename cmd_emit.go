@@ -136,13 +136,13 @@ type arrayJob struct {
 	Cores               int
 	// GPUs is the most GPUs of any machine: what each task asks the
 	// scheduler for, 0 when no machine declares any.
-	GPUs   int
-	MemMiB int64
-	Time                time.Duration
-	Partition, Queue    string
-	PE, Image, Claim    string
-	Dir, Logs           string
-	Run                 []string // jobsplit run and its arguments
+	GPUs             int
+	MemMiB           int64
+	Time             time.Duration
+	Partition, Queue string
+	PE, Image, Claim string
+	Dir, Logs        string
+	Run              []string // jobsplit run and its arguments
 }
 
 func runEmit(stdout, stderr io.Writer, opts emitOptions) error {
