@@ -54,23 +54,31 @@ func MakeClassed(digest Digest, n int, bins []Bin, strategy Strategy, costs []fl
 	}
 	switch strategy {
 	case Proportional:
+		// Each class is cut like a plan of its own; the shares then take
+		// their jobs in plan order, which the classes' cuts interleave.
+		machineOf := make([]int32, n)
 		for c, jobs := range members {
 			capable, sub := capableBins(bins, classes.Weights[c])
 			counts := Apportion(len(jobs), sub)
 			at := 0
 			for k, b := range capable {
-				p.Shares[b].Jobs = append(p.Shares[b].Jobs, jobs[at:at+counts[k]]...)
+				for _, job := range jobs[at : at+counts[k]] {
+					machineOf[job] = int32(b)
+				}
 				p.Shares[b].PerClass[c] += counts[k]
 				at += counts[k]
 			}
 		}
-		// Back into plan order, which the cuts of the classes interleave.
-		position := make([]int32, n)
-		for at, job := range order {
-			position[job] = int32(at)
-		}
 		for i := range p.Shares {
-			slices.SortFunc(p.Shares[i].Jobs, func(a, b int32) int { return cmp.Compare(position[a], position[b]) })
+			total := 0
+			for _, count := range p.Shares[i].PerClass {
+				total += count
+			}
+			p.Shares[i].Jobs = make([]int32, 0, total)
+		}
+		for _, job := range order {
+			share := &p.Shares[machineOf[job]]
+			share.Jobs = append(share.Jobs, job)
 		}
 	case Cost:
 		if len(costs) != n {
@@ -82,12 +90,27 @@ func MakeClassed(digest Digest, n int, bins []Bin, strategy Strategy, costs []fl
 	}
 	if classes.Priority != nil {
 		for i := range p.Shares {
-			sort.SliceStable(p.Shares[i].Jobs, func(a, b int) bool {
-				return classes.Priority(int(p.Shares[i].Jobs[a])) > classes.Priority(int(p.Shares[i].Jobs[b]))
-			})
+			byPriority(p.Shares[i].Jobs, classes.Priority)
 		}
 	}
 	return p, nil
+}
+
+// byPriority sorts jobs by priority, higher first, keeping the order of
+// jobs of equal priority.
+func byPriority(jobs []int32, priority func(int) int64) {
+	type ranked struct {
+		priority int64
+		job      int32
+	}
+	keyed := make([]ranked, len(jobs))
+	for k, job := range jobs {
+		keyed[k] = ranked{priority(int(job)), job}
+	}
+	slices.SortStableFunc(keyed, func(a, b ranked) int { return cmp.Compare(b.priority, a.priority) })
+	for k := range keyed {
+		jobs[k] = keyed[k].job
+	}
 }
 
 // capableBins lists the bins of a class and themselves with the class's
