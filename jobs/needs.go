@@ -91,7 +91,8 @@ func (s *Sweep) loadNeeds() (*NeedTable, error) {
 		setNeed(&base, spec, spec.fixed)
 	}
 	for _, spec := range specs {
-		if spec.kind == needResource && !anyMachineHas(s.Machines, spec.resource) {
+		// Shards are uniform nodes whose resources the scheduler grants.
+		if spec.kind == needResource && s.Shards == 0 && !anyMachineHas(s.Machines, spec.resource) {
 			return nil, &ConfigError{File: cfg.Name, Line: spec.line, Problem: fmt.Sprintf("[job] %s: no machine of %s has a resource %q", spec.name, s.MachinesPath, spec.resource)}
 		}
 	}

@@ -120,3 +120,25 @@ func TestNeedsPlanOnlyOnCapableMachines(t *testing.T) {
 		t.Errorf("cpu got %d plain jobs, want 20", plainOnCPU)
 	}
 }
+
+// TestNeedsOnShards checks that uniform shards run any job: the scheduler,
+// not machines.json, grants their GPUs and resources.
+func TestNeedsOnShards(t *testing.T) {
+	dir := t.TempDir()
+	writeTestFile(t, filepath.Join(dir, "jobsplit.toml"), needsConfig("gpus = 2\nresources = {license = 1}"))
+	writeTestFile(t, filepath.Join(dir, "jobs.csv"), "x\n1\n2\n3\n4\n")
+	s, err := Load(Options{Config: filepath.Join(dir, "jobsplit.toml"), Shards: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Classes) != 1 || len(s.Plan.Shares[0].Jobs) != 2 || len(s.Plan.Shares[1].Jobs) != 2 {
+		t.Errorf("classes %v, shares of %d and %d jobs; want one class, 2 and 2", s.Classes, len(s.Plan.Shares[0].Jobs), len(s.Plan.Shares[1].Jobs))
+	}
+}
+
+func writeTestFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
