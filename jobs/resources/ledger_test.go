@@ -101,28 +101,3 @@ func TestGrantEnv(t *testing.T) {
 		t.Errorf("Env on a machine without GPUs = %q", got)
 	}
 }
-
-func TestSlots(t *testing.T) {
-	c := Capacity{Cores: 16, GPUs: []string{"0", "1", "2"}, Resources: []machines.Resource{{Name: "license", Count: 2}}}
-	tests := []struct {
-		needs Needs
-		want  string
-	}{
-		{Default, "16"},
-		{Needs{Cores: 4}, "4"},
-		{Needs{Cores: 6}, "8/3"},
-		{Needs{Cores: 1, GPUs: 2000}, "3/2"},
-		{Needs{Cores: 1, GPUs: 500}, "6"},
-		{Needs{Cores: 1, Resources: []Amount{{"license", 1}}}, "2"},
-		{Needs{Cores: 17}, "0"},
-		{Needs{Cores: 1, GPUs: 4000}, "0"},
-		{Needs{Cores: 1, Resources: []Amount{{"port", 1}}}, "0"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.needs.String(), func(t *testing.T) {
-			if got := c.Slots(tt.needs).RatString(); got != tt.want {
-				t.Errorf("Slots = %s, want %s", got, tt.want)
-			}
-		})
-	}
-}

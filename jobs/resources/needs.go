@@ -2,7 +2,6 @@ package resources
 
 import (
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -123,27 +122,4 @@ func (c Capacity) Fits(n Needs) bool {
 		}
 	}
 	return true
-}
-
-// Slots is how many jobs with needs n the machine holds at once, as an
-// exact ratio of its bounding resource (16 cores hold 4 four-core jobs; 3
-// GPUs hold 1.5 two-GPU jobs), or 0 when such a job does not fit alone.
-// It weighs the machine's share of such jobs.
-func (c Capacity) Slots(n Needs) *big.Rat {
-	if !c.Fits(n) {
-		return new(big.Rat)
-	}
-	slots := big.NewRat(int64(c.Cores), int64(max(n.Cores, 1)))
-	bound := func(have, need int) {
-		if need > 0 {
-			if r := big.NewRat(int64(have), int64(need)); r.Cmp(slots) < 0 {
-				slots = r
-			}
-		}
-	}
-	bound(len(c.GPUs)*GPUUnit, n.GPUs)
-	for _, a := range n.Resources {
-		bound(c.resource(a.Name), a.Count)
-	}
-	return slots
 }
