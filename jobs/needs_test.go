@@ -47,7 +47,7 @@ func TestNeedsErrors(t *testing.T) {
 		{"row value not a number", `gpus = "{g}"`, "id,x,g\na,1,1\nb,2,lots\n", `DIR/jobs.csv: job "b": column "g": want a number, got "lots"`},
 		{"row value above 1 not whole", `gpus = "{g}"`, "id,x,g\na,1,1.5\n", `DIR/jobs.csv: job "a": column "g": a GPU need above 1 must be whole, got 1.5`},
 		{"row priority negative is fine, cores not", `cores = "{c}"` + "\npriority = \"{p}\"", "id,x,c,p\na,1,1,-3\nb,1,-1,0\n", `DIR/jobs.csv: job "b": column "c": cores must be a whole number from 1 to 1048576, got -1`},
-		{"no machine can run a job", `gpus = "{g}"`, "id,x,g\na,1,0\nb,1,4\n", `job "b" needs 1 cores, 4 gpus: no machine of DIR/machines.json can run it; the largest is gpu (8 cores, 2 gpus, license 1)`},
+		{"no machine can run a job", `gpus = "{g}"`, "id,x,g\na,1,0\nb,1,4\n", `job "b" needs 1 core, 4 gpus: no machine of DIR/machines.json can run it; the largest is gpu (8 cores, 2 gpus, license 1)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -70,11 +70,11 @@ func FormatGPUs(units int) string {
 	return strconv.FormatFloat(float64(units)/GPUUnit, 'f', -1, 64)
 }
 
-// String is the needs as a person reads them: "4 cores, 0.5 gpus, license 1".
+// String is the needs as a person reads them: "4 cores, 0.5 gpu, license 1".
 func (n Needs) String() string {
-	parts := []string{fmt.Sprintf("%d cores", n.Cores)}
+	parts := []string{plural(strconv.Itoa(n.Cores), n.Cores == 1, "core")}
 	if n.GPUs > 0 {
-		parts = append(parts, FormatGPUs(n.GPUs)+" gpus")
+		parts = append(parts, plural(FormatGPUs(n.GPUs), n.GPUs <= GPUUnit, "gpu"))
 	}
 	for _, a := range n.Resources {
 		parts = append(parts, fmt.Sprintf("%s %d", a.Name, a.Count))
@@ -82,6 +82,13 @@ func (n Needs) String() string {
 	// Memory is left out: it is the same for every job of a sweep and
 	// never decides where a job may run.
 	return strings.Join(parts, ", ")
+}
+
+func plural(count string, one bool, noun string) string {
+	if one {
+		return count + " " + noun
+	}
+	return count + " " + noun + "s"
 }
 
 // Capacity is what one machine has.

@@ -272,7 +272,7 @@ func TestQueueReservesRoom(t *testing.T) {
 
 func TestNewQueueRefusesWhatNeverFits(t *testing.T) {
 	_, err := NewQueue(NewLedger(Capacity{Cores: 4}), []Needs{{Cores: 1, GPUs: 500}}, 2)
-	if err == nil || err.Error() != "a job needing 1 cores, 0.5 gpus cannot run on this machine" {
+	if err == nil || err.Error() != "a job needing 1 core, 0.5 gpu cannot run on this machine" {
 		t.Errorf("NewQueue error = %v", err)
 	}
 }
