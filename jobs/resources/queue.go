@@ -94,6 +94,31 @@ func (q *Queue) Next() (Item, Grant, bool) {
 	return Item{}, Grant{}, false
 }
 
+// Head is the job at the head of the queue: the one that starts next
+// when it fits, and for which room is reserved once it was passed over.
+func (q *Queue) Head() (Item, bool) {
+	order := q.kindsInOrder()
+	if len(order) == 0 {
+		return Item{}, false
+	}
+	return q.waiting[order[0]][0].Item, true
+}
+
+// ReserveHead reserves room for the current head now, as if it had been
+// passed over bound times: for a run loop that bounds the head's wait by
+// time as well (Head tells which job waits).
+func (q *Queue) ReserveHead() {
+	order := q.kindsInOrder()
+	if len(order) == 0 {
+		return
+	}
+	head := q.waiting[order[0]][0]
+	if head.seq != q.headSeq {
+		q.headSeq, q.passes = head.seq, 0
+	}
+	q.passes = max(q.passes, q.bound)
+}
+
 // Reserved reports whether room is now reserved for the head.
 func (q *Queue) Reserved() bool { return q.count > 0 && q.passes >= q.bound }
 

@@ -276,3 +276,34 @@ func TestNewQueueRefusesWhatNeverFits(t *testing.T) {
 		t.Errorf("NewQueue error = %v", err)
 	}
 }
+
+// TestQueueReserveHead checks that a caller can reserve room for the head
+// before it was passed over bound times: by the time it waited.
+func TestQueueReserveHead(t *testing.T) {
+	ledger := NewLedger(Capacity{Cores: 4})
+	q, err := NewQueue(ledger, []Needs{{Cores: 4}, {Cores: 1}}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, _ := ledger.Acquire(Needs{Cores: 1})
+	q.Push(Item{Job: 0, Kind: 0})
+	q.Push(Item{Job: 1, Kind: 1})
+	q.Push(Item{Job: 2, Kind: 1})
+	if head, ok := q.Head(); !ok || head.Job != 0 {
+		t.Fatalf("head %v %v, want job 0", head, ok)
+	}
+	if it, _, ok := q.Next(); !ok || it.Job != 1 {
+		t.Fatalf("first start %v %v, want job 1 passing the wide head", it, ok)
+	}
+	q.ReserveHead()
+	if it, _, ok := q.Next(); ok {
+		t.Fatalf("job %d started on a core reserved for the head", it.Job)
+	}
+	if !q.Reserved() {
+		t.Fatal("ReserveHead reserved nothing")
+	}
+	ledger.Release(busy)
+	if _, ok := q.Head(); !ok {
+		t.Fatal("the head left the queue")
+	}
+}
