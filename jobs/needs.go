@@ -71,7 +71,7 @@ func (e *NeedError) Error() string {
 func (s *Sweep) loadNeeds() (*NeedTable, error) {
 	cfg := s.Config
 	specs := cfg.needs
-	base := resources.Default
+	base := resources.Default()
 	base.Memory = cfg.Job.Memory.Bytes
 	t := &NeedTable{}
 	var perJob []needSpec

@@ -40,8 +40,9 @@ func (g Grant) Placeholders() map[string]string {
 	return map[string]string{"gpu_ids": g.GPUList(), "cores": strconv.Itoa(g.Cores)}
 }
 
-// PlaceholderNames are the placeholders a Grant fills.
-var PlaceholderNames = []string{"cores", "gpu_ids"}
+// PlaceholderNames are the placeholders a Grant fills, for the template's
+// list of known names.
+func PlaceholderNames() []string { return []string{"cores", "gpu_ids"} }
 
 // Env is what the job's environment gains, as KEY=value lines:
 // JOBSPLIT_CORES and OMP_NUM_THREADS (unless environ already sets it) with

@@ -161,8 +161,9 @@ func (l *Ledger) Release(g Grant) {
 	l.running--
 }
 
-// Free is what is free now, as a Capacity (devices with any room left are
-// listed): for displays and tests.
+// Free is what is free now: cores, each device's room in GPUUnit in the
+// capacity's order, and memory (meaningless when the capacity has none);
+// for displays and tests.
 func (l *Ledger) Free() (cores int, gpuFree []int, memory int64) {
 	return l.cores, slices.Clone(l.gpuFree), l.memory
 }

@@ -96,7 +96,7 @@ func TestGrantEnv(t *testing.T) {
 	if p := g.Placeholders(); p["gpu_ids"] != "0,2" || p["cores"] != "4" {
 		t.Errorf("Placeholders = %v", p)
 	}
-	plain, _ := NewLedger(Capacity{Cores: 2}).Acquire(Default)
+	plain, _ := NewLedger(Capacity{Cores: 2}).Acquire(Default())
 	if got := plain.Env(nil); !slices.Equal(got, []string{"JOBSPLIT_CORES=1", "OMP_NUM_THREADS=1"}) {
 		t.Errorf("Env on a machine without GPUs = %q", got)
 	}

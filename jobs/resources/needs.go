@@ -34,25 +34,12 @@ type Needs struct {
 }
 
 // Default is what a job needs when the config says nothing: one core.
-var Default = Needs{Cores: 1}
+func Default() Needs { return Needs{Cores: 1} }
 
 // IsDefault reports whether n is what a job needs when the config says
 // nothing (memory aside, which the run loop has always guarded).
 func (n Needs) IsDefault() bool {
 	return n.Cores == 1 && n.GPUs == 0 && len(n.Resources) == 0
-}
-
-// Equal reports whether n and o need the same.
-func (n Needs) Equal(o Needs) bool {
-	if n.Cores != o.Cores || n.GPUs != o.GPUs || n.Memory != o.Memory || len(n.Resources) != len(o.Resources) {
-		return false
-	}
-	for i, a := range n.Resources {
-		if o.Resources[i] != a {
-			return false
-		}
-	}
-	return true
 }
 
 // Resource returns how much of the named resource n needs.
