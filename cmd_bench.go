@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,7 +22,8 @@ func newBenchCommand() *cli.Command {
 		Description: "Runs a fixed single-thread CPU benchmark for about --duration, counts the cores " +
 			"this process may use (affinity mask and cgroup CPU limit) and prints this host's " +
 			`machines.json entry, "name": [perf, cores]. perf is relative to a fixed reference, ` +
-			"so entries measured on different machines compare.\n\n" + exitCodesHelp,
+			"so entries measured on different machines compare. GPUs found by nvidia-smi -L or " +
+			"rocm-smi (else /dev/nvidia* or /dev/dri/renderD*) go into the entry as \"gpus\": N.\n\n" + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.DurationFlag{Name: "duration", Value: 2 * time.Second, Usage: "measure for about this long"},
 			&cli.StringFlag{Name: "name", Usage: "the machine's `NAME` (default: the short host name)"},
@@ -63,6 +65,8 @@ type benchReport struct {
 	Spread    float64   `json:"spread"`
 	CPUs      int       `json:"cpus"`
 	CPULimit  float64   `json:"cpu_limit,omitempty"`
+	GPUs      int       `json:"gpus"`
+	GPUSource string    `json:"gpu_source,omitempty"`
 }
 
 func runBench(stdout, stderr io.Writer, opts benchOptions) error {
@@ -81,11 +85,15 @@ func runBench(stdout, stderr io.Writer, opts benchOptions) error {
 	}
 	speed := machines.MeasureSpeed(opts.Duration)
 	cores := machines.CountCores()
-	entry := machines.Entry{Name: name, Perf: speed.Perf(), Cores: cores.Cores}
+	gpus := machines.CountGPUs(context.Background(), "/dev")
+	entry := machines.Entry{Name: name, Perf: speed.Perf(), Cores: cores.Cores, GPUs: gpus.GPUs}
 
 	fmt.Fprintf(stderr, "speed   %.0f operations/s on one thread (reference %d: perf %.3f), rounds within %.1f%%\n",
 		speed.OpsPerSec, machines.ReferenceOpsPerSec, speed.Perf(), 100*speed.Spread())
 	fmt.Fprintf(stderr, "cores   %d: %s\n", cores.Cores, coresReason(cores))
+	if gpus.Source != "" {
+		fmt.Fprintf(stderr, "gpus    %d: from %s\n", gpus.GPUs, gpus.Source)
+	}
 	if opts.Update != "" {
 		added, err := machines.UpdateFile(opts.Update, entry)
 		if err != nil {
@@ -104,6 +112,7 @@ func runBench(stdout, stderr io.Writer, opts benchOptions) error {
 			Name: name, Perf: speed.Perf(), Cores: cores.Cores, Entry: entry.String(),
 			OpsPerSec: speed.OpsPerSec, Reference: machines.ReferenceOpsPerSec,
 			Rounds: speed.Rounds, Spread: speed.Spread(), CPUs: cores.CPUs, CPULimit: cores.Limit,
+			GPUs: gpus.GPUs, GPUSource: gpus.Source,
 		})
 	}
 	_, err = fmt.Fprintln(stdout, entry)

@@ -135,12 +135,15 @@ type arrayJob struct {
 	Count               string // "3 machines" or "4 shards"
 	Machines            string // "0 alpha, 1 beta, 2 gamma"
 	Cores               int
-	MemMiB              int64
-	Time                time.Duration
-	Partition, Queue    string
-	PE, Image, Claim    string
-	Dir, Logs           string
-	Run                 []string // jobsplit run and its arguments
+	// GPUs is the most GPUs of any machine: what each task asks the
+	// scheduler for, 0 when no machine declares any.
+	GPUs             int
+	MemMiB           int64
+	Time             time.Duration
+	Partition, Queue string
+	PE, Image, Claim string
+	Dir, Logs        string
+	Run              []string // jobsplit run and its arguments
 }
 
 func runEmit(stdout, stderr io.Writer, opts emitOptions) error {
@@ -198,6 +201,7 @@ func newArrayJob(opts emitOptions) (*arrayJob, error) {
 	var listed []string
 	for i, m := range s.Machines {
 		job.Cores = max(job.Cores, m.Cores)
+		job.GPUs = max(job.GPUs, len(m.GPUs))
 		job.MemMiB = max(job.MemMiB, (m.Memory+1<<20-1)>>20)
 		if i < 8 || i == len(s.Machines)-1 {
 			listed = append(listed, fmt.Sprintf("%d %s", i+sched.Base, m.Name))
@@ -405,7 +409,8 @@ exec {{.Shell}}
 #SBATCH --nodes=1
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task={{.Cores}}
-{{if .MemMiB}}#SBATCH --mem={{.MemMiB}}M
+{{if .GPUs}}#SBATCH --gres=gpu:{{.GPUs}}
+{{end}}{{if .MemMiB}}#SBATCH --mem={{.MemMiB}}M
 {{end}}{{if .Time}}#SBATCH --time={{.SlurmTime}}
 {{end}}{{if .Partition}}#SBATCH --partition={{.Partition}}
 {{end}}#SBATCH --chdir={{.Dir}}
@@ -416,7 +421,7 @@ exec {{.Shell}}
 {{template "head" .}}# Submit: qsub FILE (PBS Pro; Torque takes '#PBS -t 0-{{.Last}}' and '-l nodes=1:ppn={{.Cores}}')
 #PBS -N {{.Name}}
 #PBS -J 0-{{.Last}}
-#PBS -l select=1:ncpus={{.Cores}}{{if .MemMiB}}:mem={{.MemMiB}}mb{{end}}
+#PBS -l select=1:ncpus={{.Cores}}{{if .GPUs}}:ngpus={{.GPUs}}{{end}}{{if .MemMiB}}:mem={{.MemMiB}}mb{{end}}
 {{if .Time}}#PBS -l walltime={{.HMS}}
 {{end}}{{if .Queue}}#PBS -q {{.Queue}}
 {{end}}#PBS -j oe
@@ -428,6 +433,7 @@ exec {{.Shell}}
 #$ -N {{.Name}}
 #$ -t 1-{{.Last}}
 {{if gt .Cores 1}}#$ -pe {{.PE}} {{.Cores}}
+{{end}}{{if .GPUs}}#$ -l gpu={{.GPUs}}
 {{end}}{{if .MemMiB}}#$ -l mem_free={{.MemPerCore}}M
 {{end}}{{if .Time}}#$ -l h_rt={{.HMS}}
 {{end}}{{if .Queue}}#$ -q {{.Queue}}
@@ -442,7 +448,8 @@ exec {{.Shell}}
 #BSUB -J "{{.Name}}[1-{{.Last}}]"
 #BSUB -n {{.Cores}}
 #BSUB -R "span[hosts=1]"
-{{if .MemMiB}}#BSUB -R "rusage[mem={{.MemMiB}}MB]"
+{{if .GPUs}}#BSUB -gpu "num={{.GPUs}}"
+{{end}}{{if .MemMiB}}#BSUB -R "rusage[mem={{.MemMiB}}MB]"
 {{end}}{{if .Time}}#BSUB -W {{.LSFTime}}
 {{end}}{{if .Queue}}#BSUB -q {{.Queue}}
 {{end}}#BSUB -cwd {{.Dir}}
@@ -475,6 +482,10 @@ spec:
               cpu: "{{.Cores}}"
 {{- if .MemMiB}}
               memory: {{.MemMiB}}Mi
+{{- end}}
+{{- if .GPUs}}
+            limits:
+              nvidia.com/gpu: {{.GPUs}}
 {{- end}}
           volumeMounts:
             - name: sweep

@@ -14,6 +14,9 @@ import (
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden job scripts in testdata/emit")
 
+// gpuMachines declares GPUs on two of three machines.
+const gpuMachines = `{"alpha": {"perf": 1, "cores": 4, "gpus": 2}, "beta": {"perf": 1, "cores": 8, "gpus": ["0", "1", "3"]}, "gamma": [1, 2]}`
+
 // emitSweep writes a small sweep into a temporary folder.
 func emitSweep(t *testing.T) string {
 	t.Helper()
@@ -38,18 +41,29 @@ func TestEmitGolden(t *testing.T) {
 	tests := []struct {
 		name string
 		opts emitOptions
+		// machines, when set, replaces the sweep's machines.json.
+		machines string
 	}{
-		{"slurm", emitOptions{Scheduler: "slurm", Time: "2h", Partition: "debug"}},
-		{"slurm-shards", emitOptions{Scheduler: "slurm", Sweep: jobs.Options{Shards: 4}, Workers: 2, Time: "36:30:00"}},
-		{"pbs", emitOptions{Scheduler: "pbs", Time: "36h", Queue: "workq"}},
-		{"sge", emitOptions{Scheduler: "sge", Time: "90m", Queue: "all.q", PE: "smp"}},
-		{"sge-shards", emitOptions{Scheduler: "sge", Sweep: jobs.Options{Shards: 2}, PE: "smp"}},
-		{"lsf", emitOptions{Scheduler: "lsf", Time: "2h30m", Queue: "normal", Mem: "8GiB"}},
-		{"k8s", emitOptions{Scheduler: "k8s", Time: "1h", Image: "ghcr.io/lab/sweep:1", Claim: "sweep-data"}},
+		{"slurm", emitOptions{Scheduler: "slurm", Time: "2h", Partition: "debug"}, ""},
+		{"slurm-shards", emitOptions{Scheduler: "slurm", Sweep: jobs.Options{Shards: 4}, Workers: 2, Time: "36:30:00"}, ""},
+		{"pbs", emitOptions{Scheduler: "pbs", Time: "36h", Queue: "workq"}, ""},
+		{"sge", emitOptions{Scheduler: "sge", Time: "90m", Queue: "all.q", PE: "smp"}, ""},
+		{"sge-shards", emitOptions{Scheduler: "sge", Sweep: jobs.Options{Shards: 2}, PE: "smp"}, ""},
+		{"lsf", emitOptions{Scheduler: "lsf", Time: "2h30m", Queue: "normal", Mem: "8GiB"}, ""},
+		{"k8s", emitOptions{Scheduler: "k8s", Time: "1h", Image: "ghcr.io/lab/sweep:1", Claim: "sweep-data"}, ""},
+		// Machines that declare GPUs: each task asks for the most of any.
+		{"slurm-gpus", emitOptions{Scheduler: "slurm", Time: "2h"}, gpuMachines},
+		{"pbs-gpus", emitOptions{Scheduler: "pbs", Time: "2h"}, gpuMachines},
+		{"sge-gpus", emitOptions{Scheduler: "sge", Time: "2h", PE: "smp"}, gpuMachines},
+		{"lsf-gpus", emitOptions{Scheduler: "lsf", Time: "2h"}, gpuMachines},
+		{"k8s-gpus", emitOptions{Scheduler: "k8s", Time: "1h", Image: "ghcr.io/lab/sweep:1", Claim: "sweep-data"}, gpuMachines},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := emitSweep(t)
+			if tt.machines != "" {
+				writeFiles(t, dir, map[string]string{"machines.json": tt.machines})
+			}
 			opts := tt.opts
 			opts.Sweep.Config = filepath.Join(dir, "jobsplit.toml")
 			opts.Binary = "/opt/jobsplit/bin/jobsplit"

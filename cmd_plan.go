@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -74,6 +75,14 @@ type planReport struct {
 	Machines []machineReport `json:"machines"`
 	Makespan *float64        `json:"makespan,omitempty"`
 	Ideal    *float64        `json:"ideal,omitempty"`
+	// Classes are the classes of jobs by capable machines, only in a
+	// sweep whose jobs have needs or priorities.
+	Classes []classReport `json:"classes,omitempty"`
+}
+
+type classReport struct {
+	Needs    string   `json:"needs"`
+	Machines []string `json:"machines"`
 }
 
 type machineReport struct {
@@ -83,6 +92,8 @@ type machineReport struct {
 	Weight float64  `json:"weight"`
 	Count  int      `json:"count"`
 	Finish *float64 `json:"finish,omitempty"`
+	// PerClass counts the machine's jobs of each class.
+	PerClass []int `json:"per_class,omitempty"`
 }
 
 func planJSON(s *jobs.Sweep) planReport {
@@ -99,7 +110,18 @@ func planJSON(s *jobs.Sweep) planReport {
 		if p.Strategy == split.Cost {
 			mr.Finish = &share.Finish
 		}
+		mr.PerClass = share.PerClass
 		r.Machines = append(r.Machines, mr)
+	}
+	if s.Needs.Used() {
+		r.Version = split.VersionNeeds
+	}
+	for _, class := range s.Classes {
+		cr := classReport{Needs: class.Label()}
+		for _, i := range class.Machines {
+			cr.Machines = append(cr.Machines, s.Machines[i].Name)
+		}
+		r.Classes = append(r.Classes, cr)
 	}
 	if p.Strategy == split.Cost {
 		makespan, ideal := p.Makespan(), p.Ideal
@@ -153,5 +175,32 @@ func printPlan(w io.Writer, s *jobs.Sweep) error {
 			fmt.Fprintln(w, "finish    expected finish in the pool's cost units: its share's cost over perf x cores")
 		}
 	}
+	if len(s.Classes) > 0 {
+		return printClasses(w, s)
+	}
 	return nil
+}
+
+// printClasses shows each machine's jobs per class of jobs; "-" where a
+// machine cannot run the class.
+func printClasses(w io.Writer, s *jobs.Sweep) error {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := "class"
+	for _, m := range s.Machines {
+		header += "\t" + m.Name
+	}
+	fmt.Fprintln(tw, header+"\tneeds")
+	for c, class := range s.Classes {
+		line := fmt.Sprint(c + 1)
+		for i, share := range s.Plan.Shares {
+			if slices.Contains(class.Machines, i) {
+				line += fmt.Sprintf("\t%d", share.PerClass[c])
+			} else {
+				line += "\t-"
+			}
+		}
+		fmt.Fprintln(tw, line+"\t"+class.Label())
+	}
+	return tw.Flush()
 }

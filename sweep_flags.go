@@ -42,6 +42,7 @@ func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
 	var entry *machines.EntryError
 	var placeholder *jobs.PlaceholderError
 	var missing *jobs.MissingConfigError
+	var incapable *jobs.CapableError
 	switch {
 	case err == nil:
 		return s, nil
@@ -49,6 +50,8 @@ func loadSweep(opts jobs.Options) (*jobs.Sweep, error) {
 		return nil, withHint(err, `a machine's name names its files in results/ and logs/: it cannot hold '/', '\', ".." or control characters`)
 	case errors.As(err, &placeholder) && len(placeholder.Known) > 0:
 		return nil, withHint(err, "the placeholders are %s; write {{ and }} for literal braces", placeholderList(placeholder.Known))
+	case errors.As(err, &incapable):
+		return nil, withHint(err, "lower the job's needs in the pool, or declare a machine with them (\"gpus\", \"resources\") in %s", incapable.Machines)
 	case errors.As(err, &entry):
 		return nil, withHint(err, `each machine is "name": [perf, cores], such as "alpha": [1.5, 8]`)
 	case errors.As(err, &missing):

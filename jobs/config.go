@@ -40,6 +40,9 @@ type Config struct {
 
 	// commandLine is the line of [job] command, for later messages.
 	commandLine int
+	// needs are [job] cores, gpus, resources and priority as read, with
+	// their lines; nil when the config sets none of them.
+	needs []needSpec
 }
 
 // JobConfig is the [job] table: what each job runs.
@@ -51,6 +54,12 @@ type JobConfig struct {
 	Retries   int      `toml:"retries"`
 	KillGrace Duration `toml:"kill_grace"`
 	Memory    Size     `toml:"memory"`
+	// Cores, GPUs, Resources and Priority are each a number, or a
+	// placeholder "{column}" that takes it from the pool per job.
+	Cores     any            `toml:"cores"`
+	GPUs      any            `toml:"gpus"`
+	Resources map[string]any `toml:"resources"`
+	Priority  any            `toml:"priority"`
 }
 
 // PoolConfig is the [pool] table: where the jobs come from.
@@ -180,6 +189,10 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 		{toml.Key{"params"}, []string{"Hash"}, "a table"},
 		{toml.Key{"pool", "grid"}, []string{"Hash"}, "a table"},
 		{toml.Key{"job", "command"}, []string{"String", "Array"}, "a string or an array of strings"},
+		{toml.Key{"job", "resources"}, []string{"Hash"}, "a table such as {license = 1}"},
+		{toml.Key{"job", "cores"}, []string{"Integer", "Float", "String"}, needWant},
+		{toml.Key{"job", "gpus"}, []string{"Integer", "Float", "String"}, needWant},
+		{toml.Key{"job", "priority"}, []string{"Integer", "Float", "String"}, needWant},
 	} {
 		if typ := md.Type(want.key...); typ != "" && !slices.Contains(want.types, typ) {
 			return nil, fail(keyLine(text, want.key), "%s must be %s, not %s", want.key, want.what, tomlTypeNames[typ])
@@ -197,6 +210,9 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 			return nil, fail(keyLine(text, kerr.key), "%s", err)
 		}
 		return nil, fail(0, "%s", err)
+	}
+	if cfg.needs, err = cfg.readNeeds(text); err != nil {
+		return nil, err
 	}
 	return cfg, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jobsplit/jobsplit/jobs/resources"
 )
 
 // minimalConfig is the smallest valid config; tests append to it.
@@ -221,6 +223,8 @@ func FuzzParseConfig(f *testing.F) {
 		"strategy = \"cost\"\n[job]\ncommand = [\"a\", \"{x}\"]\ntimeout = \"1m\"\nmemory = \"2GiB\"\n[pool.grid]\nx = {from = 1, to = 9, step = 2}\n",
 		"job.command = 5\n[[pool]]\n",
 		"[job] # c\n\"timout\" = 1\n",
+		"[job]\ncommand = \"t\"\ncores = \"{c}\"\ngpus = 0.5\nresources = {license = 1, \"a b\" = \"{x}\"}\npriority = -3\n[pool]\nfile = \"j.csv\"\n",
+		"[job]\ncommand = \"t\"\ngpus = 1.5\n[job.resources]\nlicense = [1]\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -236,5 +240,13 @@ func FuzzParseConfig(f *testing.F) {
 			t.Fatalf("accepted a config whose command is bad: %v", err)
 		}
 		_, _ = cfg.ParamList()
+		for _, spec := range cfg.needs {
+			if spec.column == "" && spec.kind == needGPUs && (spec.fixed < 0 || spec.fixed > resources.GPUUnit && spec.fixed%resources.GPUUnit != 0) {
+				t.Fatalf("accepted a GPU need of %d units", spec.fixed)
+			}
+			if spec.column == "" && spec.kind == needCores && spec.fixed < 1 {
+				t.Fatalf("accepted %d cores", spec.fixed)
+			}
+		}
 	})
 }

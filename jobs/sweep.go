@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/jobsplit/jobsplit/jobs/resources"
 	"github.com/jobsplit/jobsplit/machines"
 	"github.com/jobsplit/jobsplit/split"
 )
@@ -55,6 +56,17 @@ type Sweep struct {
 	Template *Template
 	// Paths are where the sweep's results and logs go.
 	Paths Paths
+	// Needs are each job's needs and priority.
+	Needs *NeedTable
+	// Classes are the classes of jobs by the machines that can run them,
+	// nil when the sweep has no needs (then every machine runs any job).
+	Classes []JobClass
+}
+
+// JobNeeds is what job i (in id order) holds while it runs, and its
+// priority: higher runs first.
+func (s *Sweep) JobNeeds(i int) (resources.Needs, int64) {
+	return s.Needs.Needs(i), s.Needs.Priority(i)
 }
 
 // Load reads the config, pool and machines and makes the plan.
@@ -102,7 +114,14 @@ func Load(opts Options) (*Sweep, error) {
 		}
 		return nil, cerr
 	}
+	if s.Needs, err = s.loadNeeds(); err != nil {
+		return nil, err
+	}
 	s.SeedKey = s.seedKey()
+	if s.Needs.Used() {
+		s.Plan, err = s.planClassed(s.digest())
+		return s, err
+	}
 	s.Plan, err = split.Make(s.digest(), s.Pool.Len(), s.bins(), s.Strategy, s.Costs)
 	return s, err
 }
@@ -176,8 +195,15 @@ func (s *Sweep) seedKey() split.Digest {
 // digest covers everything that decides what runs where, in a canonical
 // order: jobs by id with columns by name, command, params, strategy (and
 // costs), machines by name and weight in file order.
+//
+// A sweep with needs or priorities (NeedTable.Used) is digested at
+// split.VersionNeeds and adds the machines' capacities and each job's
+// needs; any other keeps split.Version and today's digest.
 func (s *Sweep) digest() split.Digest {
 	d := split.NewDigester()
+	if s.Needs.Used() {
+		d = split.NewDigesterAt(split.VersionNeeds)
+	}
 	s.writeWork(d)
 	s.Pool.writeDigest(d)
 	if s.Pool.Parent != "" {
@@ -196,6 +222,9 @@ func (s *Sweep) digest() split.Digest {
 	for _, m := range s.Machines {
 		d.String(m.Name)
 		d.Rat(m.Weight())
+	}
+	if s.Needs.Used() {
+		s.writeNeeds(d)
 	}
 	return d.Sum()
 }

@@ -42,11 +42,29 @@ func describeSweep(s *Sweep) string {
 			fmt.Fprintf(&b, "cost %s %s\n", s.Pool.Job(i).ID, strconv.FormatFloat(c, 'g', -1, 64))
 		}
 	}
+	if p.Classes > 0 {
+		describeClasses(&b, s)
+	}
 	for i := range min(3, s.Pool.Len()) {
 		j := s.Pool.Job(i)
 		fmt.Fprintf(&b, "job %s %q seed %d\n", j.ID, j.Values, s.Seed(j.ID))
 	}
 	return b.String()
+}
+
+// describeClasses writes a planned sweep's classes, each machine's jobs per
+// class and each job's needs and priority.
+func describeClasses(b *strings.Builder, s *Sweep) {
+	for c, class := range s.Classes {
+		fmt.Fprintf(b, "class %d %s machines %v\n", c, class.Label(), class.Machines)
+	}
+	for _, share := range s.Plan.Shares {
+		fmt.Fprintf(b, "machine %s per class %v\n", share.Machine, share.PerClass)
+	}
+	for i := range s.Pool.Len() {
+		n, p := s.JobNeeds(i)
+		fmt.Fprintf(b, "needs %s %s priority %d\n", s.Pool.ID(i), n, p)
+	}
 }
 
 // TestGoldenSweep loads every sweep under testdata/sweep (jobsplit.toml,

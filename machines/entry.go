@@ -18,11 +18,21 @@ type Entry struct {
 	Name  string
 	Perf  float64
 	Cores int
+	// GPUs is how many GPUs the host has; 0 leaves gpus out.
+	GPUs int
 }
 
-// String is the entry as machines.json writes it: "name": [perf, cores].
+// String is the entry as machines.json writes it: "name": [perf, cores],
+// or with GPUs "name": {"perf": p, "cores": c, "gpus": n}.
 func (e Entry) String() string {
-	return fmt.Sprintf("%s: [%s, %d]", quoteName(e.Name), FormatPerf(e.Perf), e.Cores)
+	return quoteName(e.Name) + ": " + e.value()
+}
+
+func (e Entry) value() string {
+	if e.GPUs > 0 {
+		return fmt.Sprintf(`{"perf": %s, "cores": %d, "gpus": %d}`, FormatPerf(e.Perf), e.Cores, e.GPUs)
+	}
+	return fmt.Sprintf("[%s, %d]", FormatPerf(e.Perf), e.Cores)
 }
 
 // FormatPerf writes perf with two significant digits, in plain decimal
@@ -57,6 +67,8 @@ func quoteName(name string) string {
 // Update returns machines.json content with e set. A machine already
 // listed keeps its place and its form ([perf, cores] or an object, its
 // memory and spacing) and gets the new numbers; a new machine goes last.
+// GPUs found (e.GPUs > 0) set the entry's "gpus" count, turning a pair
+// into an object; a list of GPU ids the user wrote is kept.
 // Every other byte of the file is kept. file names it in errors.
 func Update(data []byte, file string, e Entry) ([]byte, error) {
 	if err := CheckName(e.Name); err != nil {
@@ -82,6 +94,9 @@ func Update(data []byte, file string, e Entry) ([]byte, error) {
 	var out []byte
 	if i := doc.find(e.Name); i >= 0 {
 		out, err = replaceNumbers(data, doc.entries[i], e)
+		if err == nil && e.GPUs > 0 {
+			out, err = setGPUs(out, e)
+		}
 		if err != nil {
 			return nil, &EntryError{File: file, Machine: e.Name, Problem: err.Error()}
 		}

@@ -168,3 +168,47 @@ func numberSpans(value []byte) (perf, cores [2]int, err error) {
 	}
 	return perf, cores, nil
 }
+
+// setGPUs writes e.GPUs into e's entry of data: over a "gpus" count,
+// before the closing brace of an object without one, or as the object
+// form in place of a pair. A list of ids is the user's own and stays.
+func setGPUs(data []byte, e Entry) ([]byte, error) {
+	doc, err := scanDocument(data)
+	if err != nil {
+		return nil, err
+	}
+	span := doc.entries[doc.find(e.Name)]
+	value := data[span.value:span.end]
+	splice := func(from, to int, text string) []byte {
+		out := append([]byte(nil), data[:from]...)
+		out = append(out, text...)
+		return append(out, data[to:]...)
+	}
+	if value[0] == '[' {
+		return splice(span.value, span.end, e.value()), nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(value))
+	dec.UseNumber()
+	dec.Token() // {
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err
+		}
+		if key != "gpus" {
+			continue
+		}
+		if bytes.HasPrefix(raw, []byte("[")) {
+			return data, nil
+		}
+		end := span.value + int(dec.InputOffset())
+		return splice(end-len(raw), end, strconv.Itoa(e.GPUs)), nil
+	}
+	// No gpus key: add one after the last value.
+	last := span.value + len(bytes.TrimRight(value[:len(value)-1], " \t\r\n"))
+	return splice(last, last, fmt.Sprintf(`, "gpus": %d`, e.GPUs)), nil
+}

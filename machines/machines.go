@@ -19,6 +19,11 @@ type Machine struct {
 	Cores int
 	// Memory is the machine's memory in bytes, 0 when not given.
 	Memory int64
+	// GPUs are the machine's GPU device ids in the order written ("gpus":
+	// 2 names them "0" and "1"); nil when it has none.
+	GPUs []string
+	// Resources are the machine's named resources, sorted by name.
+	Resources []Resource
 }
 
 // Weight is perf x cores, the machine's share of the work, exactly.

@@ -54,8 +54,8 @@ func Load(path string) (List, error) {
 }
 
 // Parse reads machines.json content: an object mapping each machine name to
-// [perf, cores] or to {"perf": p, "cores": c, "memory": "16GiB"}. file names
-// the source in errors.
+// [perf, cores] or to {"perf": p, "cores": c, "memory": "16GiB", "gpus": 2,
+// "resources": {"license": 2}}. file names the source in errors.
 func Parse(data []byte, file string) (List, error) {
 	fail := func(machine, format string, args ...any) error {
 		return &EntryError{File: file, Machine: machine, Problem: fmt.Sprintf(format, args...)}
@@ -149,7 +149,7 @@ const (
 
 // parseEntry reads one machine's entry; raw is valid JSON.
 func parseEntry(name string, raw json.RawMessage) (Machine, string) {
-	var perf, cores, memory json.RawMessage
+	var perf, cores, memory, gpus, resources json.RawMessage
 	switch bytes.TrimSpace(raw)[0] {
 	case '[':
 		var pair []json.RawMessage
@@ -163,6 +163,7 @@ func parseEntry(name string, raw json.RawMessage) (Machine, string) {
 			return Machine{}, problem
 		}
 		perf, cores, memory = fields["perf"], fields["cores"], fields["memory"]
+		gpus, resources = fields["gpus"], fields["resources"]
 		if isNull(perf) || isNull(cores) {
 			return Machine{}, `want both "perf" and "cores"`
 		}
@@ -191,6 +192,17 @@ func parseEntry(name string, raw json.RawMessage) (Machine, string) {
 		}
 		m.Memory = size
 	}
+	var problem string
+	if !isNull(gpus) {
+		if m.GPUs, problem = parseGPUs(gpus); problem != "" {
+			return Machine{}, problem
+		}
+	}
+	if !isNull(resources) {
+		if m.Resources, problem = parseResources(resources); problem != "" {
+			return Machine{}, problem
+		}
+	}
 	return m, ""
 }
 
@@ -208,9 +220,9 @@ func objectFields(raw json.RawMessage) (map[string]json.RawMessage, string) {
 			return nil, wantEntry
 		}
 		switch key {
-		case "perf", "cores", "memory":
+		case "perf", "cores", "memory", "gpus", "resources":
 		default:
-			return nil, fmt.Sprintf("unknown key %q: the keys are perf, cores and memory", key)
+			return nil, fmt.Sprintf("unknown key %q: the keys are perf, cores, memory, gpus and resources", key)
 		}
 		if _, dup := fields[key]; dup {
 			return nil, fmt.Sprintf("%q is given twice", key)

@@ -115,7 +115,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing cores", `{"a": {"perf": 1}}`, `machines.json: machine "a": want both "perf" and "cores"`},
 		{"missing perf", `{"a": {"cores": 1}}`, `machines.json: machine "a": want both "perf" and "cores"`},
 		{"null perf", `{"a": {"perf": null, "cores": 1}}`, `machines.json: machine "a": want both "perf" and "cores"`},
-		{"unknown field", `{"a": {"perf": 1, "cores": 2, "gpus": 1}}`, `machines.json: machine "a": unknown key "gpus": the keys are perf, cores and memory`},
+		{"unknown field", `{"a": {"perf": 1, "cores": 2, "gpu": 1}}`, `machines.json: machine "a": unknown key "gpu": the keys are perf, cores, memory, gpus and resources`},
 		{"key twice", `{"a": {"perf": 1, "cores": 2, "perf": 3}}`, `machines.json: machine "a": "perf" is given twice`},
 		{"empty memory", `{"a": {"perf": 1, "cores": 2, "memory": ""}}`, `machines.json: machine "a": memory: bad size "": want a number with an optional unit such as 512MiB or 1.5GB`},
 		{"memory a number", `{"a": {"perf": 1, "cores": 2, "memory": 5}}`, `machines.json: machine "a": memory must be a size such as "16GiB", got 5`},
@@ -295,6 +295,9 @@ func FuzzParse(f *testing.F) {
 		`{"a/b": [1, 2.5]}`,
 		"\xef\xbb\xbf{\"a\": {\"perf\": 0.3333, \"cores\": 3}}",
 		`{"a": [1, 2]} x`,
+		`{"g": {"perf": 1, "cores": 4, "gpus": ["0", "2"], "resources": {"license": 2, "port": ["p1", "p2"]}}}`,
+		`{"g": {"perf": 1, "cores": 4, "gpus": 2.5}}`,
+		`{"g": {"perf": 1, "cores": 4, "gpus": ["0", "0"]}}`,
 		`[]`,
 		``,
 	} {
@@ -324,6 +327,28 @@ func FuzzParse(f *testing.F) {
 			if m.Perf.Sign() <= 0 || m.Cores < 1 || m.Cores > maxCores || m.Memory < 0 {
 				t.Fatalf("accepted %+v", m)
 			}
+			checkDevices(t, "gpus", m.GPUs)
+			for i, r := range m.Resources {
+				if CheckResourceName(r.Name) != nil || i > 0 && m.Resources[i-1].Name >= r.Name {
+					t.Fatalf("accepted bad, unsorted or duplicate resource %q", r.Name)
+				}
+				if r.Count < 0 || r.IDs != nil && len(r.IDs) != r.Count {
+					t.Fatalf("resource %q: count %d with ids %q", r.Name, r.Count, r.IDs)
+				}
+				checkDevices(t, r.Name, r.IDs)
+			}
 		}
 	})
+}
+
+// checkDevices fails when ids hold an empty, duplicate or comma-bearing id.
+func checkDevices(t *testing.T, what string, ids []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if checkDeviceID(id) != "" || seen[id] {
+			t.Fatalf("%s: accepted bad or duplicate device id %q in %q", what, id, ids)
+		}
+		seen[id] = true
+	}
 }

@@ -41,7 +41,7 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 
 # The sweeps: the bundled example; a grid with fractional speeds and
 # unicode params; a CSV pool with costs for the cost strategy, whose
-# finish times are floating point.
+# finish times are floating point; the same with needs and priorities.
 "$work/jobsplit-$native_arch" init "$work/example" 2>/dev/null
 mkdir "$work/grid" "$work/cost"
 printf '%s\n' '[job]' 'command = "./sim {a} {b} {seed}"' '[pool.grid]' \
@@ -55,6 +55,16 @@ printf '%s\n' 'strategy = "cost"' '[job]' 'command = ["./sim", "{x}"]' '[pool]' 
 awk 'BEGIN { print "id,x,cost"
 	for (i = 0; i < 500; i++) printf "j%03d,%d,%.3f\n", i, i * 7 % 13, (i * 37 % 101) / 7 }' \
 	>"$work/cost/jobs.csv"
+# A sweep with GPU and core needs and priorities: classes of machines, and
+# the cost strategy's per-class times.
+mkdir "$work/needs"
+echo '{"w1": {"perf": 0.3333, "cores": 8, "gpus": 2}, "w2": {"perf": 1.7, "cores": 7, "gpus": ["0", "3", "5"]}, "w3": [2, 4]}' \
+	>"$work/needs/machines.json"
+printf '%s\n' 'strategy = "cost"' '[job]' 'command = ["./sim", "{x}"]' 'cores = "{c}"' 'gpus = "{g}"' \
+	'priority = "{p}"' '[pool]' 'file = "jobs.csv"' >"$work/needs/jobsplit.toml"
+awk 'BEGIN { print "id,x,c,g,p,cost"
+	for (i = 0; i < 300; i++) printf "n%03d,%d,%d,%s,%d,%.3f\n", i, i, 1 + i % 3, (i % 4 == 0 ? "0.5" : "0"), i % 5 == 0, (i * 37 % 101) / 7 }' \
+	>"$work/needs/jobs.csv"
 
 # Each check: a directory and the plan's arguments.
 checks=(
@@ -65,6 +75,9 @@ checks=(
 	"grid|plan --list w2"
 	"cost|plan --json"
 	"cost|plan --list w4"
+	"needs|plan --json"
+	"needs|plan"
+	"needs|plan --list w2"
 )
 
 failed=0

@@ -4,7 +4,9 @@
 #
 # Run as root. It installs slurm-wlm and munge when missing, creates a munge
 # key if there is none, starts munged, writes /etc/slurm/slurm.conf for one
-# node with this machine's CPUs and memory, starts slurmctld and slurmd, and
+# node with this machine's CPUs and memory and two fake GPUs (a GRES whose
+# device files are /dev/null and /dev/zero: slurmd wants character devices,
+# and no job touches them), starts slurmctld and slurmd, and
 # waits (bounded) until sinfo shows the node idle. Running it again is fine:
 # what already runs is left alone. It prints how to tear the cluster down.
 #
@@ -79,6 +81,14 @@ if [ -e "$conf" ] && ! grep -qF "$marker" "$conf"; then
 	fail "$conf exists and was not written by this script; move it away to let slurm-up.sh write its own"
 fi
 mkdir -p /etc/slurm "$state/ctld" "$state/spool"
+# Two fake GPUs for jobsplit's emit test of --gres=gpu:N.
+new_gres=$(
+	cat <<EOF
+$marker
+Name=gpu File=/dev/null
+Name=gpu File=/dev/zero
+EOF
+)
 new_conf=$(
 	cat <<EOF
 $marker
@@ -102,7 +112,8 @@ SlurmctldLogFile=$state/slurmctld.log
 SlurmdLogFile=$state/slurmd.log
 SchedulerType=sched/backfill
 MinJobAge=600
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$real_memory State=UNKNOWN
+GresTypes=gpu
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$real_memory Gres=gpu:2 State=UNKNOWN
 PartitionName=debug Default=YES Nodes=ALL MaxTime=INFINITE State=UP
 EOF
 )
@@ -110,7 +121,16 @@ changed=no
 if [ ! -e "$conf" ] || [ "$(cat "$conf")" != "$new_conf" ]; then
 	printf '%s\n' "$new_conf" >"$conf"
 	changed=yes
-	say "wrote $conf: node $host, $cpus CPUs, ${real_memory} MB"
+	say "wrote $conf: node $host, $cpus CPUs, ${real_memory} MB, 2 GPUs"
+fi
+gres=/etc/slurm/gres.conf
+if [ -e "$gres" ] && ! grep -qF "$marker" "$gres"; then
+	fail "$gres exists and was not written by this script; move it away to let slurm-up.sh write its own"
+fi
+if [ ! -e "$gres" ] || [ "$(cat "$gres")" != "$new_gres" ]; then
+	printf '%s\n' "$new_gres" >"$gres"
+	changed=yes
+	say "wrote $gres: 2 fake GPUs"
 fi
 
 # The daemons. A changed config restarts whichever already runs.
@@ -147,4 +167,4 @@ while :; do
 	sleep 0.5
 done
 say "up: node $host is $node_state (partition debug, $cpus CPUs); try: srun hostname"
-say "tear down: scontrol shutdown; kill \$(cat /run/munge/munged.pid); rm -rf $state $conf"
+say "tear down: scontrol shutdown; kill \$(cat /run/munge/munged.pid); rm -rf $state $conf /etc/slurm/gres.conf"

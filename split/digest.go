@@ -35,10 +35,14 @@ type Digester struct {
 const digestBlock = 64 << 10
 
 // NewDigester starts a digest of the current Version.
-func NewDigester() *Digester {
+func NewDigester() *Digester { return NewDigesterAt(Version) }
+
+// NewDigesterAt starts a digest of the given encoding version: Version, or
+// VersionNeeds for a sweep whose jobs have needs or priorities.
+func NewDigesterAt(version uint64) *Digester {
 	d := &Digester{h: blake3.New(), buf: make([]byte, 0, digestBlock+binary.MaxVarintLen64)}
 	d.String("jobsplit digest")
-	d.Uint(Version)
+	d.Uint(version)
 	return d
 }
 

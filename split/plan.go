@@ -46,6 +46,8 @@ type Share struct {
 	// Finish is the expected finish time of the share (cost strategy only),
 	// in the unit of the costs.
 	Finish float64
+	// PerClass counts the share's jobs of each class (MakeClassed only).
+	PerClass []int
 }
 
 // Plan is the whole split: who runs what, in what order.
@@ -57,6 +59,9 @@ type Plan struct {
 	// Ideal is the best possible makespan for the cost strategy: total cost
 	// over total weight, or the longest job on the fastest machine if larger.
 	Ideal float64
+	// Classes is the number of classes of jobs by the machines that can
+	// run them (MakeClassed only; 0 for a plan made by Make).
+	Classes int
 }
 
 // For returns the share of the named machine.

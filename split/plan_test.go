@@ -79,6 +79,11 @@ type planCase struct {
 		Weight string `json:"weight"`
 		Perf   string `json:"perf"`
 	} `json:"machines"`
+	// Class, Priority and ClassWeights, when given, plan by MakeClassed:
+	// each job's class and priority, each class's weight per machine.
+	Class        []int      `json:"class"`
+	Priority     []int64    `json:"priority"`
+	ClassWeights [][]string `json:"class_weights"`
 }
 
 // formatPlan writes a plan as the golden files hold it. Floats are written
@@ -90,6 +95,9 @@ func formatPlan(p *Plan) string {
 		p.Digest, p.Strategy, p.Total, fmtFloat(p.Ideal), fmtFloat(p.Makespan()))
 	for _, s := range p.Shares {
 		fmt.Fprintf(&b, "machine %s weight %s count %d finish %s:", s.Machine, s.Weight.RatString(), len(s.Jobs), fmtFloat(s.Finish))
+		if p.Classes > 0 {
+			fmt.Fprintf(&b, " per class %v:", s.PerClass)
+		}
 		for _, j := range s.Jobs {
 			fmt.Fprintf(&b, " %d", j)
 		}
@@ -99,6 +107,26 @@ func formatPlan(p *Plan) string {
 }
 
 func fmtFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// classes reads a case's classes.
+func (c planCase) classes(t *testing.T) Classes {
+	spec := Classes{Of: func(i int) int { return c.Class[i] }}
+	if c.Priority != nil {
+		spec.Priority = func(i int) int64 { return c.Priority[i] }
+	}
+	for _, row := range c.ClassWeights {
+		var weights []*big.Rat
+		for _, w := range row {
+			r, ok := new(big.Rat).SetString(w)
+			if !ok {
+				t.Fatalf("bad class weight %q", w)
+			}
+			weights = append(weights, r)
+		}
+		spec.Weights = append(spec.Weights, weights)
+	}
+	return spec
+}
 
 // TestGoldenPlan plans every input of testdata/plans/*.json and compares the
 // result with the .golden file beside it. Regenerate with
@@ -128,7 +156,12 @@ func TestGoldenPlan(t *testing.T) {
 				}
 				list = append(list, Bin{Name: m.Name, Weight: w, Perf: p})
 			}
-			p, err := Make(seedOf(c.Seed), c.Jobs, list, c.Strategy, c.Costs)
+			var p *Plan
+			if c.ClassWeights == nil {
+				p, err = Make(seedOf(c.Seed), c.Jobs, list, c.Strategy, c.Costs)
+			} else {
+				p, err = MakeClassed(seedOf(c.Seed), c.Jobs, list, c.Strategy, c.Costs, c.classes(t))
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

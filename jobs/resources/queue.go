@@ -1,0 +1,185 @@
+package resources
+
+import (
+	"container/heap"
+	"fmt"
+	"sort"
+)
+
+// Item is a job waiting to run on this machine.
+type Item struct {
+	// Job is the caller's own handle: an index into the share.
+	Job int
+	// Kind indexes the needs the queue was made with: jobs of one kind
+	// need the same, so one that does not fit stands for all behind it.
+	Kind     int
+	Priority int64
+}
+
+// Queue orders the waiting jobs of one machine and starts whichever fit:
+// higher priority first, then the order pushed (plan order). A job that
+// does not fit yet does not hold back narrower ones behind it, but only a
+// bounded number of times: once the head of the queue has been passed
+// over bound times, room is reserved for it, and a job may start only if
+// it leaves what the head needs (its cores and memory) and takes none of
+// the GPUs or resources the head waits for. So the head starts at the
+// latest when every job that ran when it was reserved has ended.
+type Queue struct {
+	ledger *Ledger
+	kinds  []Needs
+	bound  int
+	// waiting holds one heap per kind.
+	waiting []itemHeap
+	pushed  int
+	// headSeq is the head's push number, passes how often it was passed
+	// over since it became the head.
+	headSeq, passes int
+	count           int
+}
+
+type queued struct {
+	Item
+	seq int
+}
+
+// NewQueue makes a queue over a ledger for jobs of the given kinds; bound
+// is how many jobs may start past a waiting head before room is reserved
+// for it (0 reserves at once: strict order). A kind that does not fit the
+// machine alone would wait forever, so it is an error.
+func NewQueue(l *Ledger, kinds []Needs, bound int) (*Queue, error) {
+	for _, n := range kinds {
+		if !l.capacity.Fits(n) {
+			return nil, fmt.Errorf("a job needing %s cannot run on this machine", n)
+		}
+	}
+	return &Queue{ledger: l, kinds: kinds, bound: max(bound, 0), waiting: make([]itemHeap, len(kinds)), headSeq: -1}, nil
+}
+
+// Len is how many jobs wait.
+func (q *Queue) Len() int { return q.count }
+
+// Push adds a waiting job; jobs of equal priority start in push order.
+func (q *Queue) Push(it Item) {
+	heap.Push(&q.waiting[it.Kind], queued{Item: it, seq: q.pushed})
+	q.pushed++
+	q.count++
+}
+
+// Next starts the next job that may start now: it takes the job's needs
+// from the ledger and returns the job with its grant. It reports false
+// when nothing may start until a grant is released. Call it until it
+// does, and again after every Release.
+func (q *Queue) Next() (Item, Grant, bool) {
+	order := q.kindsInOrder()
+	if len(order) == 0 {
+		return Item{}, Grant{}, false
+	}
+	head := q.waiting[order[0]][0]
+	if head.seq != q.headSeq {
+		q.headSeq, q.passes = head.seq, 0
+	}
+	if g, ok := q.ledger.Acquire(q.kinds[head.Kind]); ok {
+		return q.pop(head.Kind), g, true
+	}
+	reserved := q.passes >= q.bound
+	for _, k := range order[1:] {
+		if reserved && !q.leavesRoom(q.kinds[k], q.kinds[head.Kind]) {
+			continue
+		}
+		if g, ok := q.ledger.Acquire(q.kinds[k]); ok {
+			q.passes++
+			return q.pop(k), g, true
+		}
+	}
+	return Item{}, Grant{}, false
+}
+
+// Head is the job at the head of the queue: the one that starts next
+// when it fits, and for which room is reserved once it was passed over.
+func (q *Queue) Head() (Item, bool) {
+	order := q.kindsInOrder()
+	if len(order) == 0 {
+		return Item{}, false
+	}
+	return q.waiting[order[0]][0].Item, true
+}
+
+// ReserveHead reserves room for the current head now, as if it had been
+// passed over bound times: for a run loop that bounds the head's wait by
+// time as well (Head tells which job waits).
+func (q *Queue) ReserveHead() {
+	order := q.kindsInOrder()
+	if len(order) == 0 {
+		return
+	}
+	head := q.waiting[order[0]][0]
+	if head.seq != q.headSeq {
+		q.headSeq, q.passes = head.seq, 0
+	}
+	q.passes = max(q.passes, q.bound)
+}
+
+// Reserved reports whether room is now reserved for the head.
+func (q *Queue) Reserved() bool { return q.count > 0 && q.passes >= q.bound }
+
+func (q *Queue) pop(kind int) Item {
+	q.count--
+	return heap.Pop(&q.waiting[kind]).(queued).Item
+}
+
+// kindsInOrder lists the kinds with waiting jobs, best first job first.
+func (q *Queue) kindsInOrder() []int {
+	var order []int
+	for k := range q.waiting {
+		if len(q.waiting[k]) > 0 {
+			order = append(order, k)
+		}
+	}
+	sort.Slice(order, func(a, b int) bool {
+		return q.waiting[order[a]].less(q.waiting[order[a]][0], q.waiting[order[b]][0])
+	})
+	return order
+}
+
+// leavesRoom reports whether a job needing n, started now, leaves what a
+// reserved head needing head waits for: its cores and memory stay free and
+// none of the GPUs or resources it needs are taken.
+func (q *Queue) leavesRoom(n, head Needs) bool {
+	l := q.ledger
+	if n.Cores > l.cores-min(head.Cores, l.capacity.Cores) {
+		return false
+	}
+	if l.capacity.Memory > 0 && n.Memory > 0 && n.Memory > l.memory-head.Memory {
+		return false
+	}
+	if head.GPUs > 0 && n.GPUs > 0 {
+		return false
+	}
+	for _, a := range n.Resources {
+		if head.Resource(a.Name) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// itemHeap orders one kind's jobs: higher priority first, then push order.
+type itemHeap []queued
+
+func (h itemHeap) less(a, b queued) bool {
+	if a.Priority != b.Priority {
+		return a.Priority > b.Priority
+	}
+	return a.seq < b.seq
+}
+
+func (h itemHeap) Len() int           { return len(h) }
+func (h itemHeap) Less(i, j int) bool { return h.less(h[i], h[j]) }
+func (h itemHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *itemHeap) Push(x any)        { *h = append(*h, x.(queued)) }
+func (h *itemHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
