@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/jobsplit/jobsplit/jobs/resources"
 )
 
 // builtinPlaceholders are the placeholders jobsplit fills for every job.
@@ -22,7 +24,7 @@ func (s *Sweep) parseTemplate() (*Template, error) {
 		}
 	}
 	known := func(name string) bool {
-		return slices.Contains(builtinPlaceholders, name) || slices.Contains(s.Pool.Columns, name) ||
+		return slices.Contains(builtinPlaceholders, name) || slices.Contains(resources.PlaceholderNames(), name) || slices.Contains(s.Pool.Columns, name) ||
 			slices.ContainsFunc(s.Params, func(p Param) bool { return p.Name == name })
 	}
 	t, err := ParseTemplate(s.Command, s.Shell, known)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/jobs/process"
+	"github.com/jobsplit/jobsplit/jobs/resources"
 	"github.com/jobsplit/jobsplit/logs"
 	"github.com/jobsplit/jobsplit/results"
 )
@@ -14,7 +15,7 @@ import (
 // runJob runs job i, retrying a failed attempt up to the config's retries
 // with a short backoff. Errors that must stop the run stop it through
 // r.stop.
-func (r *Runner) runJob(ctx context.Context, i int32) {
+func (r *Runner) runJob(ctx context.Context, i int32, grant resources.Grant) {
 	defer r.guard.jobDone()
 	job := r.sweep.Pool.Job(int(i))
 	attempt := r.lastAttempt[job.ID]
@@ -24,7 +25,7 @@ func (r *Runner) runJob(ctx context.Context, i int32) {
 		}
 		attempt++
 		final := try >= r.sweep.Config.Job.Retries
-		status, recorded := r.runAttempt(ctx, i, job, attempt, final)
+		status, recorded := r.runAttempt(ctx, i, job, attempt, final, grant)
 		failed := failedStatus(status)
 		if !failed || final {
 			if status != results.StatusInterrupted {
@@ -71,7 +72,7 @@ type ended struct {
 // runAttempt runs one attempt of job i, which is job, reads what it left
 // at $JOBSPLIT_RESULT and hands it to record; the returned channel is
 // closed once its row is on disk (or the run stopped without one).
-func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt int, final bool) (results.Status, <-chan struct{}) {
+func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt int, final bool, grant resources.Grant) (results.Status, <-chan struct{}) {
 	files := newAttemptFiles(r.files.workDir, i, attempt)
 	_ = r.files.log.JobStart(job.ID, attempt)
 	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now()})
@@ -82,7 +83,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt 
 		out = process.Ending{Started: time.Now(), ExitCode: 126, Err: err}
 	} else {
 		r.watch.add(job.ID, files.progress)
-		out = r.start(ctx, job, attempt, files)
+		out = r.start(ctx, job, attempt, files, grant)
 		r.watch.remove(job.ID)
 	}
 	e := ended{job: job, attempt: attempt, status: statusOf(out), out: out, final: final}
@@ -119,7 +120,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt 
 }
 
 // start runs the attempt's process, noting it in the journal.
-func (r *Runner) start(ctx context.Context, job jobs.Job, attempt int, files attemptFiles) process.Ending {
+func (r *Runner) start(ctx context.Context, job jobs.Job, attempt int, files attemptFiles, grant resources.Grant) process.Ending {
 	seed := strconv.FormatUint(r.sweep.Seed(job.ID), 10)
 	stdout := r.outputLines(job.ID, logs.StreamStdout)
 	stderr := r.outputLines(job.ID, logs.StreamStderr)
@@ -127,10 +128,10 @@ func (r *Runner) start(ctx context.Context, job jobs.Job, attempt int, files att
 	pid := 0
 	journal.Starting(job.ID)
 	out := process.Run(ctx, process.Spec{
-		Args:     r.command(job, seed, attempt),
+		Args:     r.command(job, seed, attempt, grant),
 		LookPath: r.programs.LookPath,
 		Dir:      r.sweep.Config.Dir,
-		Env:      r.environ(job, seed, attempt, files),
+		Env:      r.environ(job, seed, attempt, files, grant),
 		Stdin:    r.files.devNull,
 		Stdout:   stdout,
 		Stderr:   stderr,

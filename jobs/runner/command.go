@@ -6,13 +6,14 @@ import (
 	"strings"
 
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/resources"
 )
 
 // command is the job's argument list, run directly when the shell would
 // do nothing but split words.
-func (r *Runner) command(job jobs.Job, seed string, attempt int) []string {
+func (r *Runner) command(job jobs.Job, seed string, attempt int, grant resources.Grant) []string {
 	t := r.sweep.Template
-	args := t.Expand(r.lookup(job, seed, attempt))
+	args := t.Expand(r.lookup(job, seed, attempt, grant))
 	if !t.Shell() {
 		return args
 	}
@@ -23,8 +24,9 @@ func (r *Runner) command(job jobs.Job, seed string, attempt int) []string {
 }
 
 // lookup gives a job's placeholder values: its columns, [params], id,
-// seed, machine and attempt.
-func (r *Runner) lookup(job jobs.Job, seed string, attempt int) jobs.Lookup {
+// seed, machine and attempt, and what it holds ({cores}, {gpu_ids}) unless
+// a column or parameter has that name.
+func (r *Runner) lookup(job jobs.Job, seed string, attempt int, grant resources.Grant) jobs.Lookup {
 	return func(name string) (string, bool) {
 		switch name {
 		case "id":
@@ -45,6 +47,12 @@ func (r *Runner) lookup(job jobs.Job, seed string, attempt int) jobs.Lookup {
 			if p.Name == name {
 				return p.Value, true
 			}
+		}
+		switch name {
+		case "cores":
+			return strconv.Itoa(max(grant.Cores, 1)), true
+		case "gpu_ids":
+			return grant.GPUList(), true
 		}
 		return "", false
 	}
@@ -67,8 +75,8 @@ func (r *Runner) sharedEnviron() []string {
 // environ is the job's environment: the shared part, then the job's own
 // variables and one JOBSPLIT_PARAM_<NAME> per pool column, which wins
 // over a parameter of the same name.
-func (r *Runner) environ(job jobs.Job, seed string, attempt int, files attemptFiles) []string {
-	env := make([]string, 0, len(r.env)+5+len(job.Values))
+func (r *Runner) environ(job jobs.Job, seed string, attempt int, files attemptFiles, grant resources.Grant) []string {
+	env := make([]string, 0, len(r.env)+12+len(job.Values))
 	env = append(env, r.env...)
 	env = append(env,
 		"JOBSPLIT_JOB_ID="+job.ID,
@@ -79,6 +87,11 @@ func (r *Runner) environ(job jobs.Job, seed string, attempt int, files attemptFi
 	)
 	for k, c := range r.sweep.Pool.Columns {
 		env = append(env, "JOBSPLIT_PARAM_"+envName(c)+"="+job.Values[k])
+	}
+	// A sweep that declares needs tells each job what it holds: its cores
+	// (and OMP_NUM_THREADS), its GPUs' ids, its resources.
+	if r.admission.grants {
+		env = append(env, grant.Env(r.env)...)
 	}
 	return env
 }

@@ -108,22 +108,3 @@ func (g *guard) jobDone() {
 	default:
 	}
 }
-
-// feed hands the pending jobs to the workers in run order, as the guards
-// allow, until all are handed out or ctx ends; it returns how many it
-// handed out.
-func (r *Runner) feed(ctx context.Context, queue chan<- int32) int {
-	for n, i := range r.pending {
-		if r.guard.active() && !r.guard.wait(ctx, r.events) {
-			return n
-		}
-		r.guard.jobStarted()
-		select {
-		case queue <- i:
-		case <-ctx.Done():
-			r.guard.jobDone()
-			return n
-		}
-	}
-	return len(r.pending)
-}

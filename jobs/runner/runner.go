@@ -83,10 +83,11 @@ type Runner struct {
 	// recordSlots bounds the attempts being recorded (see maxRecording).
 	recordSlots chan struct{}
 
-	tally   tally
-	watch   progressWatch
-	guard   *guard
-	halting halting
+	tally     tally
+	watch     progressWatch
+	guard     *guard
+	admission *admission
+	halting   halting
 	// fatal is the first error that stops the run (a results file that
 	// cannot be written): no new job starts after it.
 	fatalOnce sync.Once
@@ -115,6 +116,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	if opts.Hard == nil {
 		opts.Hard = context.Background()
 	}
+	var err error
 	r := &Runner{
 		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{},
 		digest: s.ResultDigest(), paths: s.Paths.Abs(), recordSlots: make(chan struct{}, maxRecording),
@@ -125,12 +127,14 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	r.env = r.sharedEnviron()
 	r.halting.policy = opts.Halt
 	r.guard = newGuard(opts, s.Config.Job.Memory.Bytes, m.Memory)
+	if r.admission, err = newAdmission(s, m, opts.Workers); err != nil {
+		return nil, err
+	}
 	if len(share.Jobs) == 0 {
 		return r, nil // nothing to run, nothing to write
 	}
 	// Take the machine's lock before reading what is done: a second run
 	// must not plan from a file the first is still writing.
-	var err error
 	if r.lock, err = lockRun(r.paths, opts.Machine); err != nil {
 		return nil, err
 	}
@@ -224,30 +228,20 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 		Skipped: r.skipped, Pending: len(r.pending), Workers: r.opts.Workers, Time: started,
 	})
 
-	// The workers take jobs from the queue that feed fills in run order,
-	// as the guards allow, until the share is handed out, the halt policy
-	// stops feeding, or ctx (Ctrl-C) or a fatal error stops the run.
+	// dispatch starts the jobs in run order (higher priority first) as the
+	// machine's room (cores, GPUs, resources) and the guards allow, until
+	// the share is handed out, the halt policy stops it, or ctx (Ctrl-C)
+	// or a fatal error stops the run.
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	r.stopRun = stopRun
-	queue := make(chan int32)
-	var workers sync.WaitGroup
-	for range r.opts.Workers {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			for i := range queue {
-				r.runJob(runCtx, i)
-			}
-		}()
-	}
 	watching := r.watch.run(runCtx, files.log, r.events)
 	feedCtx, stopFeeding := context.WithCancel(runCtx)
 	r.halting.stopFeeding = stopFeeding
-	fed := r.feed(feedCtx, queue)
+	var running sync.WaitGroup
+	fed := r.dispatch(feedCtx, runCtx, &running)
 	stopFeeding()
-	close(queue)
-	workers.Wait()
+	running.Wait()
 	r.recorded.Wait()
 	stopRun()
 	<-watching
