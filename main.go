@@ -34,6 +34,7 @@ func newApp() *cli.App {
 			newEmitCommand(),
 			newPackCommand(),
 			newBenchCommand(),
+			newReportCommand(),
 		},
 		// Exit in exactly one place, main: errors come back from Run.
 		ExitErrHandler:         func(*cli.Context, error) {},
