@@ -169,10 +169,12 @@ func (r *Report) addRow(rec []string, c *resultColumns) error {
 		return fmt.Errorf("duration_s %q is not a number of seconds", rec[c.duration])
 	}
 	a := &r.att
-	a.job = append(a.job, int32(r.sweep.Pool.Index(rec[c.id])))
-	if a.job[len(a.job)-1] < 0 {
+	job, known := r.jobAt[rec[c.id]]
+	if !known {
+		job = -1
 		r.unknownJobs++
 	}
+	a.job = append(a.job, job)
 	a.machine = append(a.machine, r.machineIndex(rec[c.machine]))
 	a.status = append(a.status, status)
 	a.exit = append(a.exit, int32(exit))
@@ -180,6 +182,16 @@ func (r *Report) addRow(rec []string, c *resultColumns) error {
 	a.start = append(a.start, started.UnixMilli())
 	a.dur = append(a.dur, int64(secs*1000+0.5))
 	return nil
+}
+
+// indexJobs maps every job id to its index in the pool's id order: one
+// hash lookup a row instead of a binary search over string ids.
+func (r *Report) indexJobs() {
+	pool := r.sweep.Pool
+	r.jobAt = make(map[string]int32, pool.Len())
+	for i := range pool.Len() {
+		r.jobAt[pool.ID(i)] = int32(i)
+	}
 }
 
 // machineIndex returns the index of a machine by name, adding a machine

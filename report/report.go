@@ -23,6 +23,7 @@ type Report struct {
 	att          attempts
 	machineNames []string // the plan's machines first, then any others by first sight
 	machineAt    map[string]int32
+	jobAt        map[string]int32
 	unknownJobs  int
 	warnings     []string
 	found        *logFindings
@@ -45,6 +46,7 @@ func Build(src Source) (*Report, error) {
 	}
 	logsDone := make(chan *logFindings, 1)
 	go func() { logsDone <- readLogs(src.LogFiles) }()
+	r.indexJobs()
 	digest := s.ResultDigest()
 	var err error
 	for _, path := range src.ResultFiles {
