@@ -131,20 +131,32 @@ func (r *Report) binData(t0, t1 int64, lanes int) *bins {
 	n := min(binsPerLane, max(1, maxBinCells/max(lanes, 1)))
 	width := max(1, (t1-t0+int64(n)-1)/int64(n))
 	busy := make([]float64, lanes*n)
+	notOK := make([]float64, lanes*n)
+	worst := make([]int, lanes*n)
 	b := &bins{Width: width, N: n, Busy: make([]int, lanes*n), Status: make([]int, lanes*n)}
 	for i := range a.len() {
 		base := (r.laneBase[a.machine[i]] + int(r.lane[i])) * n
 		s, e := a.start[i]-t0, a.end(i)-t0
+		st := int(a.status[i])
 		for c := s / width; c <= (e-1)/width && c < int64(n); c++ {
-			lo, hi := max(s, c*width), min(e, (c+1)*width)
-			busy[base+int(c)] += float64(hi-lo) / float64(width)
-			if st := int(a.status[i]); st != int(stOK) && (b.Status[base+int(c)] == int(stOK) || st < b.Status[base+int(c)]) {
-				b.Status[base+int(c)] = st
+			k := base + int(c)
+			part := float64(min(e, (c+1)*width)-max(s, c*width)) / float64(width)
+			busy[k] += part
+			if st != int(stOK) {
+				notOK[k] += part
+				if worst[k] == int(stOK) || st < worst[k] {
+					worst[k] = st
+				}
 			}
 		}
 	}
+	// A cell takes the colour of its failures when they filled a quarter
+	// of its busy time: a few short failures do not paint a lane red.
 	for k, v := range busy {
 		b.Busy[k] = int(min(100, v*100+0.5))
+		if notOK[k] >= v/4 && v > 0 {
+			b.Status[k] = worst[k]
+		}
 	}
 	return b
 }
