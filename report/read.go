@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jobsplit/jobsplit/results"
@@ -121,18 +122,22 @@ func (r *Report) readResults(path, digest string) error {
 func indexColumns(header []string) (resultColumns, error) {
 	at := make(map[string]int, len(header))
 	for i, name := range header {
-		if i == 0 && len(name) >= 3 && name[:3] == "\ufeff" {
-			name = name[3:]
+		if i == 0 {
+			name = strings.TrimPrefix(name, "\ufeff")
 		}
 		at[name] = i
 	}
 	var idx [8]int
+	var missing []string
 	for i, name := range results.FixedColumns() {
 		j, ok := at[name]
 		if !ok {
-			return resultColumns{}, fmt.Errorf("not a results file: the header lacks %s", name)
+			missing = append(missing, name)
 		}
 		idx[i] = j
+	}
+	if missing != nil {
+		return resultColumns{}, fmt.Errorf("line 1: not a jobsplit results file: the header lacks %s", strings.Join(missing, ", "))
 	}
 	return resultColumns{idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7]}, nil
 }

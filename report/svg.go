@@ -21,7 +21,7 @@ type svgBuilder struct{ b strings.Builder }
 
 func newSVG() *svgBuilder {
 	s := &svgBuilder{}
-	fmt.Fprintf(&s.b, `<svg class="chart" viewBox="0 0 %g %g" width="%g" height="%g" xmlns="http://www.w3.org/2000/svg">`, chartW, chartH, chartW, chartH)
+	fmt.Fprintf(&s.b, `<svg class="chart" viewBox="0 0 %g %g" width="%g" height="%g">`, chartW, chartH, chartW, chartH)
 	fmt.Fprintf(&s.b, `<line x1="%g" y1="%g" x2="%g" y2="%g" class="axis"/><line x1="%g" y1="%g" x2="%g" y2="%g" class="axis"/>`,
 		pad, chartH-pad, chartW-10, chartH-pad, pad, 10.0, pad, chartH-pad)
 	return s
