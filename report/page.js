@@ -203,6 +203,7 @@
     if (!/^test/.test(hash) || !B) return;
     var out = document.createElement("ol");
     out.id = "test-bars";
+    out.hidden = true;
     for (var i = 0; i < B.s.length; i++) {
       var li = document.createElement("li");
       li.dataset.job = B.ids[B.j[i]];

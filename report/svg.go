@@ -129,7 +129,7 @@ func throughputSVG(t Throughput) template.HTML {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", sx(float64(i)), sy(float64(c)*60/t.BinS)))
 		}
 		fmt.Fprintf(&s.b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"><title>%s</title></polyline>`, color, strings.Join(pts, " "), template.HTMLEscapeString(m.Name))
-		fmt.Fprintf(&s.b, `<text x="%.1f" y="%.1f" fill="%s">%s</text>`, chartW-120, 20+14*float64(k), color, template.HTMLEscapeString(m.Name))
+		fmt.Fprintf(&s.b, `<text x="%.1f" y="%.1f" style="fill:%s">%s</text>`, chartW-120, 20+14*float64(k), color, template.HTMLEscapeString(m.Name))
 	}
 	s.text(pad-4, 18, "end", fmt.Sprintf("%.3g/min", peak))
 	s.text(chartW-10, chartH-8, "end", fmt.Sprintf("time (bins of %s)", human(t.BinS)))
