@@ -168,6 +168,37 @@ func TestReportChromium(t *testing.T) {
 	})
 }
 
+// TestReportChromiumEmpty opens the page of a sweep that has not started:
+// result files with a header only, empty logs. It must load without error.
+func TestReportChromiumEmpty(t *testing.T) {
+	browser := chromium(t)
+	dir := t.TempDir()
+	rs := &reportSweep{dir: dir, jobs: 6, machines: `{"a": [1, 2]}`, trueSpeed: map[string]float64{"a": 1}, outcome: map[string]string{}}
+	for i := range rs.jobs {
+		rs.outcome[reportJobID(i)] = "missing"
+	}
+	rs.write(t)
+	page := filepath.Join(dir, "report.html")
+	var stdout, stderr bytes.Buffer
+	err := runReport(context.Background(), reportOptions{
+		Sweep: jobs.Options{Config: filepath.Join(dir, "jobsplit.toml")}, Paths: []string{dir},
+		Output: page, Stdout: &stdout, Stderr: &stderr,
+	})
+	if err != nil {
+		t.Fatalf("report: %v\n%s", err, stderr.String())
+	}
+	dom, log := dumpDOM(t, browser, page, "#test")
+	if lines := consoleLines(log); len(lines) > 0 {
+		t.Errorf("console messages:\n%s", strings.Join(lines, "\n"))
+	}
+	if m := pageError.FindStringSubmatch(dom); m == nil || m[1] != "0" {
+		t.Errorf("the page of an empty sweep recorded errors")
+	}
+	if !strings.Contains(dom, `<td data-status="missing">6</td>`) {
+		t.Errorf("the page does not count 6 missing jobs")
+	}
+}
+
 // readAttempts lists job/attempt/status of every row in a results folder,
 // sorted; an ok row of a bad result is taken from the log by the report,
 // which this sweep has none of.

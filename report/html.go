@@ -69,7 +69,7 @@ type bins struct {
 
 func (r *Report) timelineData() timeline {
 	a, f := &r.att, &r.fig
-	t := timeline{Colors: statusColors, Statuses: statusNames, Params: r.sweep.Pool.Columns, Lanes: r.laneBase[len(r.laneBase)-1]}
+	t := timeline{Machines: []laneMachine{}, Colors: statusColors, Statuses: statusNames, Params: r.sweep.Pool.Columns, Lanes: r.laneBase[len(r.laneBase)-1]}
 	if t.Params == nil {
 		t.Params = []string{}
 	}
