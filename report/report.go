@@ -99,6 +99,7 @@ func (r *Report) compute() {
 	f.Command = strings.Join(s.Command, " ")
 	f.Strategy = string(s.Strategy)
 	f.Planned = s.Pool.Len()
+	r.sortAttempts()
 	f.Attempts = r.att.len()
 	f.UnknownRows = r.unknownJobs
 	r.pickFinal()

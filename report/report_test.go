@@ -75,10 +75,11 @@ func TestLanes(t *testing.T) {
 	}
 	// Each attempt on the lowest lane free at its start; of equal starts the
 	// one that ends first goes first.
-	want := []int32{1, 0, 0, 2, 0} // equal starts: the shorter first
+	want := map[string]int32{"0": 1, "1": 0, "2": 0, "3": 2, "4": 0}
 	for i, lane := range r.lane {
-		if lane != want[i] {
-			t.Errorf("attempt of job %s on lane %d, want %d", rows[i].job, lane, want[i])
+		id := s.Pool.ID(int(r.att.job[i]))
+		if lane != want[id] {
+			t.Errorf("attempt of job %s on lane %d, want %d", id, lane, want[id])
 		}
 	}
 	m := r.Figures().Machines[0]
@@ -88,6 +89,24 @@ func TestLanes(t *testing.T) {
 	// 10+5+3+6+1 = 25 busy seconds over 3 slots x 12 s.
 	if math.Abs(m.BusyFraction-25.0/36) > 1e-3 {
 		t.Errorf("busy %.4f, want %.4f", m.BusyFraction, 25.0/36)
+	}
+}
+
+// TestReadTwice reads the same file twice, as when one host's results are
+// copied into two folders: every attempt counts once, with a warning.
+func TestReadTwice(t *testing.T) {
+	s := testSweep(t, 3, `{"a": [1, 2]}`)
+	path := writeRows(t, s, []row{{"0", "a", "ok", 0, 2}, {"1", "a", "ok", 0, 3}, {"2", "a", "failed", 2, 4}})
+	r, err := Build(Source{Sweep: s, ResultFiles: []string{path, path}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.Figures()
+	if f.Attempts != 3 || f.Machines[0].Slots != 2 || f.Counts.OK != 2 {
+		t.Errorf("attempts %d, slots %d, ok %d: want 3, 2, 2", f.Attempts, f.Machines[0].Slots, f.Counts.OK)
+	}
+	if len(r.Warnings()) != 1 || !strings.Contains(r.Warnings()[0], "3 rows were read twice") {
+		t.Errorf("warnings %q", r.Warnings())
 	}
 }
 
