@@ -108,6 +108,11 @@ func TestReportChromium(t *testing.T) {
 		if !slices.Equal(bars, rows) {
 			t.Errorf("bars\n%v\nattempts in the results\n%v", bars, rows)
 		}
+		// And the canvas painted each of them.
+		want := fmt.Sprintf(`data-drawn="%d"`, len(rows))
+		if got := regexp.MustCompile(`data-drawn="\d+"`).FindString(dom); got != want {
+			t.Errorf("the timeline painted %s, want %s", got, want)
+		}
 	})
 	t.Run("machine table", func(t *testing.T) {
 		for k, share := range s.Plan.Shares {
@@ -143,6 +148,17 @@ func TestReportChromium(t *testing.T) {
 			if !strings.Contains(detail[1], want) || !strings.Contains(detail[1], "job "+clicked.ID+" ") {
 				t.Errorf("detail %q lacks job %s and %s", detail[1], clicked.ID, want)
 			}
+		}
+	})
+	t.Run("zoom", func(t *testing.T) {
+		// Ten notches in at the start: fewer bars in view, but some.
+		dom, _ := dumpDOM(t, browser, page, "#test-zoom=10")
+		var drawn int
+		if _, err := fmt.Sscanf(regexp.MustCompile(`data-drawn="\d+"`).FindString(dom), `data-drawn="%d"`, &drawn); err != nil {
+			t.Fatalf("no data-drawn on the canvas: %v", err)
+		}
+		if drawn == 0 || drawn >= len(rows) {
+			t.Errorf("zoomed in, the timeline painted %d of %d bars", drawn, len(rows))
 		}
 	})
 	t.Run("a request would be caught", func(t *testing.T) {

@@ -63,7 +63,12 @@
     return Math.floor(s / 3600) + "h" + ("0" + Math.floor(s % 3600 / 60)).slice(-2) + "m";
   }
 
+  // drawn counts the bars the last draw painted, alone or binned into a
+  // pixel column; the canvas carries it for tests.
+  var drawn = 0;
+
   function draw() {
+    drawn = 0;
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.font = "11px sans-serif";
     ctx.fillStyle = "#444";
@@ -84,6 +89,7 @@
         if (B) drawLane(l); else if (D.bins) drawBins(l);
       }
     });
+    canvas.dataset.drawn = String(drawn);
   }
 
   // drawLane draws a lane's bars; bars narrower than a pixel are binned
@@ -96,6 +102,7 @@
       if (B.s[i] > view.to) break;
       if (B.s[i] + B.d[i] < view.from) continue;
       var x0 = xOf(B.s[i]), x1 = xOf(B.s[i] + B.d[i]);
+      drawn++;
       if (x1 - x0 >= 1) {
         ctx.fillStyle = D.colors[B.st[i]];
         ctx.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), laneH);
@@ -196,8 +203,9 @@
   window.addEventListener("resize", function () { size(); draw(); });
 
   // Test hooks, driven by the URL fragment so that a headless browser can
-  // check the page: #test lists every bar drawn in #test-bars, and
-  // #test-click=JOB clicks the middle of that job's first bar.
+  // check the page: #test lists every bar drawn in #test-bars,
+  // #test-click=JOB clicks the middle of that job's first bar, and
+  // #test-zoom=N turns the wheel N notches in at the timeline's left end.
   function testHooks() {
     var hash = decodeURIComponent(location.hash.slice(1));
     if (!/^test/.test(hash) || !B) return;
@@ -213,6 +221,15 @@
       out.appendChild(li);
     }
     document.body.appendChild(out);
+    var z = /^test-zoom=(\d+)$/.exec(hash);
+    if (z) {
+      var box = canvas.getBoundingClientRect();
+      for (var n = 0; n < Number(z[1]); n++) {
+        canvas.dispatchEvent(new WheelEvent("wheel", { bubbles: true, cancelable: true, deltaY: -100,
+          clientX: box.left + labelW + 5, clientY: box.top + top + 2 }));
+      }
+      return;
+    }
     var m = /^test-click=(.*)$/.exec(hash);
     if (!m) return;
     for (var k = 0; k < B.s.length; k++) {
