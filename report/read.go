@@ -94,7 +94,14 @@ func (r *Report) readResults(path, digest string) error {
 		}
 		torn := cr.InputOffset() >= size && (!endsNL || errors.Is(err, csv.ErrQuote))
 		if torn {
-			line, _ := cr.FieldPos(0)
+			// FieldPos is only valid after a record that parsed.
+			var line int
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			} else if err == nil {
+				line, _ = cr.FieldPos(0)
+			}
 			r.warn("%s: ignored a torn last line (line %d): an interrupted write", path, line)
 			break
 		}

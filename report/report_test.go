@@ -15,7 +15,7 @@ import (
 
 // testSweep writes a sweep of n jobs (ids 0..n-1, one parameter x) on the
 // machines given, and returns it loaded.
-func testSweep(t *testing.T, n int, machinesJSON string) *jobs.Sweep {
+func testSweep(t testing.TB, n int, machinesJSON string) *jobs.Sweep {
 	t.Helper()
 	dir := t.TempDir()
 	var pool strings.Builder
