@@ -35,6 +35,7 @@ func newApp(hard context.Context) *cli.App {
 			newEmitCommand(),
 			newPackCommand(),
 			newBenchCommand(),
+			newReportCommand(),
 		},
 		// A first word that is no command is a typo, not a help topic.
 		Action: func(c *cli.Context) error {

@@ -91,6 +91,48 @@ done
 spread=$(printf '%s\n' "${perfs[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", 100 * (v[NR] - v[1]) / v[1] }')
 echo "perf $(printf '%.3f ' "${perfs[@]}")  spread ${spread}% (target <= 10% on an idle machine)"
 
+echo "== report: 1,000,000 jobs' results and logs vs collect-results on the same files"
+mkdir -p "$work/report" && cd "$work/report"
+awk 'BEGIN { srand(1); print "id,x,model"; for (i = 0; i < 1000000; i++) printf "%d,%.4f,m%d\n", i, rand(), i % 7 }' >jobs.csv
+printf '[job]\ncommand = "./sim {x} {model}"\n[pool]\nfile = "jobs.csv"\n[results]\ncolumns = ["score"]\n' >jobsplit.toml
+printf '{"alpha": [1, 8], "beta": [2, 16], "gamma": [0.5, 4]}\n' >machines.json
+digest=$("$bin" plan --json | awk -F'"' '/"digest"/ { print $4; exit }')
+mkdir -p results logs
+# Each machine's share back to back on its cores at its true speed, 1% failed,
+# with the job_start, job_end (and a failed job's stderr line) a run logs.
+for spec in alpha:8:1 beta:16:2 gamma:4:0.5; do
+	IFS=: read -r m cores speed <<<"$spec"
+	"$bin" plan --list "$m" | awk -v m="$m" -v cores="$cores" -v speed="$speed" -v d="$digest" -v logf="logs/$m.jsonl" '
+	function stamp(ms,   day, h, mi) {
+		day = int(ms / 86400000); ms -= day * 86400000; h = int(ms / 3600000); ms -= h * 3600000
+		mi = int(ms / 60000); ms -= mi * 60000
+		return sprintf("2026-01-%02dT%02d:%02d:%02d.%03dZ", day + 1, h, mi, int(ms / 1000), ms % 1000)
+	}
+	BEGIN { srand(7); print "job_id,machine,status,exit_code,attempt,started_at,duration_s,digest,x,model,score" }
+	{
+		l = NR % cores; dur = int((200 + 2000 * rand()) / speed); ok = rand() >= 0.01
+		st = ok ? "ok" : "failed"; ex = ok ? 0 : 3
+		printf "%s,%s,%s,%d,1,%s,%.3f,%s,0.5,m%d,%d\n", $1, m, st, ex, stamp(t[l]), dur / 1000, d, $1 % 7, $1
+		printf "{\"time\":\"%s\",\"level\":\"info\",\"machine\":\"%s\",\"event\":\"job_start\",\"job\":\"%s\",\"attempt\":1}\n", stamp(t[l]), m, $1 >logf
+		if (!ok) printf "{\"time\":\"%s\",\"level\":\"info\",\"machine\":\"%s\",\"event\":\"output\",\"job\":\"%s\",\"stream\":\"stderr\",\"line\":\"boom\"}\n", stamp(t[l]), m, $1 >logf
+		printf "{\"time\":\"%s\",\"level\":\"%s\",\"machine\":\"%s\",\"event\":\"job_end\",\"job\":\"%s\",\"attempt\":1,\"status\":\"%s\",\"exit_code\":%d,\"duration_s\":%.3f}\n", stamp(t[l] + dur), ok ? "info" : "error", m, $1, st, ex, dur / 1000 >logf
+		t[l] += dur
+	}' >"results/$m.csv"
+done
+gzip -1 logs/*.jsonl
+# collect-results exits 3 here: 1% of the jobs failed.
+run_collect() { "$bin" collect-results -o "$work/all.csv" || [ $? -eq 3 ]; }
+run_report() { "$bin" report -o "$work/report.html"; }
+co=() re=() re_co=()
+for _ in $(seq "$runs"); do
+	co+=("$(once run_collect)") re+=("$(once run_report)")
+	re_co+=("$(ratio "${re[-1]}" "${co[-1]}")")
+done
+m_collect=$(peak sh -c '"$0" collect-results -o "$1" || [ $? -eq 3 ]' "$bin" "$work/all.csv")
+m_report=$(peak "$bin" report -o "$work/report.html")
+echo "report $(median "${re[@]}")s   collect-results $(median "${co[@]}")s   report/collect $(median "${re_co[@]}")x (target <= 2)"
+echo "peak memory: report ${m_report} MiB, collect-results ${m_collect} MiB   page $(du -k "$work/report.html" | cut -f1) KiB (target < 20 MiB)"
+
 echo "== log commit: a short job's records made durable before its row (go test -bench Commit ./logs)"
 cd "$repo"
 go test -run '^$' -bench 'Commit' -benchtime 2000x ./logs/ |
