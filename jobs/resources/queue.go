@@ -143,9 +143,15 @@ func (q *Queue) kindsInOrder() []int {
 
 // leavesRoom reports whether a job needing n, started now, leaves what a
 // reserved head needing head waits for: its cores and memory stay free and
-// none of the GPUs or resources it needs are taken.
+// none of the GPUs or resources it needs are taken. A head needing more
+// memory than the machine has starts only on an idle machine (see
+// Ledger.Acquire), so nothing leaves room for it: any job started past it
+// would hold it back until that job ends too.
 func (q *Queue) leavesRoom(n, head Needs) bool {
 	l := q.ledger
+	if l.capacity.Memory > 0 && head.Memory > l.capacity.Memory {
+		return false
+	}
 	if n.Cores > l.cores-min(head.Cores, l.capacity.Cores) {
 		return false
 	}

@@ -149,14 +149,31 @@ func TestQueueProperties(t *testing.T) {
 		waiting := slices.Clone(items)
 		sort.SliceStable(waiting, func(a, b int) bool { return waiting[a].Priority > waiting[b].Priority })
 		var run []running
-		now, passes, deadline := 0, 0, -1
+		// lastEnd is when every job running now has ended: the latest a
+		// head for which room is reserved now may start.
+		lastEnd := func(now int) int {
+			end := now
+			for _, r := range run {
+				end = max(end, r.end)
+			}
+			return end
+		}
+		now, passes, deadline, headJob := 0, 0, -1, -1
 		for len(waiting) > 0 || len(run) > 0 {
 			for {
+				// Room is reserved for a new head at once with bound 0,
+				// else once bound jobs have started past it, counting
+				// the last of them among those it waits for.
+				if len(waiting) > 0 && waiting[0].Job != headJob {
+					headJob, passes, deadline = waiting[0].Job, 0, -1
+					if bound == 0 {
+						deadline = lastEnd(now)
+					}
+				}
 				it, g, ok := q.Next()
 				if !ok {
 					break
 				}
-				head := waiting[0]
 				at := slices.IndexFunc(waiting, func(w Item) bool { return w.Job == it.Job })
 				if at < 0 {
 					t.Fatalf("job %d started twice or never pushed", it.Job)
@@ -164,19 +181,16 @@ func TestQueueProperties(t *testing.T) {
 				waiting = slices.Delete(waiting, at, at+1)
 				run = append(run, running{item: it, grant: g, end: now + duration[it.Job]})
 				checkHoldings(t, c, kinds, run)
-				if it.Job == head.Job {
-					passes, deadline = 0, -1
+				if it.Job == headJob {
 					continue
 				}
-				if passes++; passes == bound || bound == 0 && deadline < 0 {
-					deadline = now
-					for _, r := range run[:len(run)-1] {
-						deadline = max(deadline, r.end)
-					}
+				if passes++; passes == bound {
+					deadline = lastEnd(now)
 				}
 			}
 			if len(waiting) > 0 && deadline >= 0 && now > deadline {
-				t.Fatalf("head job %d (%s) reserved, still waiting at %d, past %d", waiting[0].Job, kinds[waiting[0].Kind], now, deadline)
+				head := kinds[waiting[0].Kind]
+				t.Fatalf("head job %d (%s, memory %d of %d) reserved, still waiting at %d, past %d", waiting[0].Job, head, head.Memory, c.Memory, now, deadline)
 			}
 			if len(run) == 0 {
 				if len(waiting) > 0 {
