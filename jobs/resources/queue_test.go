@@ -108,3 +108,39 @@ func TestQueueReserveHead(t *testing.T) {
 		t.Fatal("the head left the queue")
 	}
 }
+
+// TestQueueReservedHeadMemory checks that a job passes a reserved head
+// only if it leaves the head's memory, and never a head that needs more
+// memory than the machine has: that one starts only on an idle machine.
+func TestQueueReservedHeadMemory(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		head, passer int64 // memory, in any unit
+		passes       bool
+	}{
+		{"a job needing no memory passes", 2, 0, true},
+		{"a job leaving the head's memory passes", 2, 2, true},
+		{"a job taking the head's memory waits", 2, 3, false},
+		{"nothing passes a head needing more than the machine has", 5, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ledger := NewLedger(Capacity{Cores: 4, GPUs: []string{"0"}, Memory: 4})
+			kinds := []Needs{{Cores: 1, GPUs: GPUUnit, Memory: tc.head}, {Cores: 1, Memory: tc.passer}}
+			q, err := NewQueue(ledger, kinds, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			busy, _ := ledger.Acquire(Needs{Cores: 1, GPUs: GPUUnit}) // the head waits for its GPU
+			q.Push(Item{Job: 0, Kind: 0})
+			q.Push(Item{Job: 1, Kind: 1})
+			it, _, ok := q.Next()
+			if ok != tc.passes || ok && it.Job != 1 {
+				t.Fatalf("started %v %v, want the passer to start: %v", it, ok, tc.passes)
+			}
+			ledger.Release(busy)
+			if it, _, ok := q.Next(); !ok || it.Job != 0 {
+				t.Fatalf("after the GPU is free: %v %v, want the head", it, ok)
+			}
+		})
+	}
+}
