@@ -120,10 +120,32 @@ func checkHoldings(t *rapid.T, c Capacity, kinds []Needs, run []running) {
 	}
 }
 
+// checkRoomLeft proves the rule a job started past a reserved head keeps:
+// the head fits beside every job started past it since room was reserved
+// that still runs (in past), so it starts once the others have ended.
+// Fractional GPUs are placed as a fresh ledger would; the deadline in
+// TestQueueProperties checks the real placement.
+func checkRoomLeft(t *rapid.T, c Capacity, kinds []Needs, run []running, past map[int]bool, head Item) {
+	l := NewLedger(c)
+	for _, r := range run {
+		if past[r.item.Job] {
+			if _, ok := l.Acquire(kinds[r.item.Kind]); !ok {
+				t.Fatalf("jobs started past head job %d do not fit the machine together", head.Job)
+			}
+		}
+	}
+	if _, ok := l.Acquire(kinds[head.Kind]); !ok {
+		n := kinds[head.Kind]
+		t.Fatalf("jobs started past reserved head job %d (%s, memory %d of %d) leave it no room", head.Job, n, n.Memory, c.Memory)
+	}
+}
+
 // TestQueueProperties runs random jobs on random machines in simulated
 // time and proves at every start that nothing is over-committed, that
-// every job starts, and that a head passed over bound times starts no
-// later than the end of every job that ran when room was reserved for it.
+// every job starts, that the queue's head and its reservation are the
+// model's, that a job started past a reserved head leaves it room, and
+// that a head for which room was reserved (passed over bound times, or by
+// ReserveHead) starts no later than the end of every job that ran then.
 func TestQueueProperties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		c := drawCapacity(t)
@@ -158,8 +180,20 @@ func TestQueueProperties(t *testing.T) {
 			}
 			return end
 		}
+		// past holds the jobs started past the head since room was
+		// reserved for it; deadline is -1 until then.
+		var past map[int]bool
 		now, passes, deadline, headJob := 0, 0, -1, -1
+		reserve := func(now int) {
+			deadline, past = lastEnd(now), map[int]bool{}
+		}
 		for len(waiting) > 0 || len(run) > 0 {
+			// The run loop may reserve room early, by the time the head
+			// waited.
+			if len(waiting) > 0 && waiting[0].Job == headJob && deadline < 0 && rapid.IntRange(0, 3).Draw(t, "reserve early") == 0 {
+				q.ReserveHead()
+				reserve(now)
+			}
 			for {
 				// Room is reserved for a new head at once with bound 0,
 				// else once bound jobs have started past it, counting
@@ -167,8 +201,11 @@ func TestQueueProperties(t *testing.T) {
 				if len(waiting) > 0 && waiting[0].Job != headJob {
 					headJob, passes, deadline = waiting[0].Job, 0, -1
 					if bound == 0 {
-						deadline = lastEnd(now)
+						reserve(now)
 					}
+				}
+				if head, ok := q.Head(); len(waiting) > 0 && (!ok || head != waiting[0] || q.Reserved() != (deadline >= 0)) {
+					t.Fatalf("queue's head %v (reserved %v), model's %v (reserved %v)", head, q.Reserved(), waiting[0], deadline >= 0)
 				}
 				it, g, ok := q.Next()
 				if !ok {
@@ -182,10 +219,15 @@ func TestQueueProperties(t *testing.T) {
 				run = append(run, running{item: it, grant: g, end: now + duration[it.Job]})
 				checkHoldings(t, c, kinds, run)
 				if it.Job == headJob {
+					headJob, deadline = -1, -1
 					continue
 				}
-				if passes++; passes == bound {
-					deadline = lastEnd(now)
+				if deadline >= 0 {
+					past[it.Job] = true
+					checkRoomLeft(t, c, kinds, run, past, waiting[0])
+				}
+				if passes++; passes == bound && deadline < 0 {
+					reserve(now)
 				}
 			}
 			if len(waiting) > 0 && deadline >= 0 && now > deadline {
