@@ -74,10 +74,7 @@ func (q *Queue) Next() (Item, Grant, bool) {
 	if len(order) == 0 {
 		return Item{}, Grant{}, false
 	}
-	head := q.waiting[order[0]][0]
-	if head.seq != q.headSeq {
-		q.headSeq, q.passes = head.seq, 0
-	}
+	head := q.follow(order)
 	if g, ok := q.ledger.Acquire(q.kinds[head.Kind]); ok {
 		return q.pop(head.Kind), g, true
 	}
@@ -108,19 +105,32 @@ func (q *Queue) Head() (Item, bool) {
 // passed over bound times: for a run loop that bounds the head's wait by
 // time as well (Head tells which job waits).
 func (q *Queue) ReserveHead() {
+	if order := q.kindsInOrder(); len(order) > 0 {
+		q.follow(order)
+		q.passes = max(q.passes, q.bound)
+	}
+}
+
+// Reserved reports whether room is now reserved for the head.
+func (q *Queue) Reserved() bool {
 	order := q.kindsInOrder()
 	if len(order) == 0 {
-		return
+		return false
 	}
+	q.follow(order)
+	return q.passes >= q.bound
+}
+
+// follow returns the head of the queue (order as kindsInOrder gives it,
+// not empty) and starts counting its passes afresh when it is a new one:
+// a reservation is for one job and ends when that job starts.
+func (q *Queue) follow(order []int) queued {
 	head := q.waiting[order[0]][0]
 	if head.seq != q.headSeq {
 		q.headSeq, q.passes = head.seq, 0
 	}
-	q.passes = max(q.passes, q.bound)
+	return head
 }
-
-// Reserved reports whether room is now reserved for the head.
-func (q *Queue) Reserved() bool { return q.count > 0 && q.passes >= q.bound }
 
 func (q *Queue) pop(kind int) Item {
 	q.count--
@@ -143,9 +153,15 @@ func (q *Queue) kindsInOrder() []int {
 
 // leavesRoom reports whether a job needing n, started now, leaves what a
 // reserved head needing head waits for: its cores and memory stay free and
-// none of the GPUs or resources it needs are taken.
+// none of the GPUs or resources it needs are taken. A head needing more
+// memory than the machine has starts only on an idle machine (see
+// Ledger.Acquire), so nothing leaves room for it: any job started past it
+// would hold it back until that job ends too.
 func (q *Queue) leavesRoom(n, head Needs) bool {
 	l := q.ledger
+	if l.capacity.Memory > 0 && head.Memory > l.capacity.Memory {
+		return false
+	}
 	if n.Cores > l.cores-min(head.Cores, l.capacity.Cores) {
 		return false
 	}

@@ -1,208 +1,9 @@
 package resources
 
 import (
-	"fmt"
 	"slices"
-	"sort"
-	"strconv"
 	"testing"
-
-	"github.com/jobsplit/jobsplit/machines"
-	"pgregory.net/rapid"
 )
-
-// running is a started job in the simulations: what it holds and when it
-// ends.
-type running struct {
-	item  Item
-	grant Grant
-	end   int
-}
-
-// drawCapacity draws a machine with up to 4 GPUs, a counted and an
-// id-bearing resource and maybe memory.
-func drawCapacity(t *rapid.T) Capacity {
-	c := Capacity{Cores: rapid.IntRange(1, 12).Draw(t, "cores")}
-	gpus := rapid.IntRange(0, 4).Draw(t, "gpus")
-	for i := range gpus {
-		c.GPUs = append(c.GPUs, strconv.Itoa(i*2)) // ids need not be 0..n-1
-	}
-	if n := rapid.IntRange(0, 3).Draw(t, "licenses"); n > 0 {
-		c.Resources = append(c.Resources, machines.Resource{Name: "license", Count: n})
-	}
-	if n := rapid.IntRange(0, 3).Draw(t, "drives"); n > 0 {
-		r := machines.Resource{Name: "tape", Count: n}
-		for i := range n {
-			r.IDs = append(r.IDs, fmt.Sprintf("st%d", i))
-		}
-		c.Resources = append(c.Resources, r)
-	}
-	if rapid.Bool().Draw(t, "memory") {
-		c.Memory = int64(rapid.IntRange(1, 8).Draw(t, "memory GiB"))
-	}
-	return c
-}
-
-// drawNeeds draws needs that fit c alone (memory aside).
-func drawNeeds(t *rapid.T, c Capacity, label string) Needs {
-	n := Needs{Cores: rapid.IntRange(1, c.Cores).Draw(t, label+" cores")}
-	if len(c.GPUs) > 0 {
-		choices := []int{0, 250, 500, 1000}
-		for g := 2; g <= len(c.GPUs); g++ {
-			choices = append(choices, g*GPUUnit)
-		}
-		n.GPUs = rapid.SampledFrom(choices).Draw(t, label+" gpus")
-	}
-	for _, r := range c.Resources {
-		if k := rapid.IntRange(0, r.Count).Draw(t, label+" "+r.Name); k > 0 {
-			n.Resources = append(n.Resources, Amount{Name: r.Name, Count: k})
-		}
-	}
-	if c.Memory > 0 {
-		n.Memory = int64(rapid.IntRange(0, int(c.Memory)+1).Draw(t, label+" memory"))
-	}
-	return n
-}
-
-// checkHoldings proves that what the running jobs hold together fits the
-// machine, counted from the grants alone: no device beyond one GPUUnit, no
-// resource id twice, no count beyond the capacity.
-func checkHoldings(t *rapid.T, c Capacity, kinds []Needs, run []running) {
-	cores, memory := 0, int64(0)
-	device := map[string]int{}
-	units := map[string]int{}
-	ids := map[string]bool{}
-	for _, r := range run {
-		n, g := kinds[r.item.Kind], r.grant
-		cores += g.Cores
-		memory += g.Memory
-		wantDevices := 0
-		if n.GPUs > 0 {
-			wantDevices = max(1, n.GPUs/GPUUnit)
-		}
-		if len(g.GPUs) != wantDevices || len(slices.Compact(slices.Sorted(slices.Values(g.GPUs)))) != wantDevices {
-			t.Fatalf("job %d needing %s got devices %q", r.item.Job, n, g.GPUs)
-		}
-		for _, d := range g.GPUs {
-			if !slices.Contains(c.GPUs, d) {
-				t.Fatalf("job %d got unknown device %q", r.item.Job, d)
-			}
-			device[d] += min(n.GPUs, GPUUnit)
-		}
-		for _, h := range g.Resources {
-			units[h.Name] += h.Count
-			if h.Count != n.Resource(h.Name) {
-				t.Fatalf("job %d got %d of %s, needs %d", r.item.Job, h.Count, h.Name, n.Resource(h.Name))
-			}
-			for _, id := range h.IDs {
-				if ids[h.Name+"/"+id] {
-					t.Fatalf("%s id %q held twice", h.Name, id)
-				}
-				ids[h.Name+"/"+id] = true
-			}
-		}
-	}
-	if cores > c.Cores {
-		t.Fatalf("%d cores held of %d", cores, c.Cores)
-	}
-	if c.Memory > 0 && len(run) > 1 && memory > c.Memory {
-		t.Fatalf("%d memory held of %d by %d jobs", memory, c.Memory, len(run))
-	}
-	for d, used := range device {
-		if used > GPUUnit {
-			t.Fatalf("device %s holds %d of %d", d, used, GPUUnit)
-		}
-	}
-	for _, r := range c.Resources {
-		if units[r.Name] > r.Count {
-			t.Fatalf("%d of %s held of %d", units[r.Name], r.Name, r.Count)
-		}
-	}
-}
-
-// TestQueueProperties runs random jobs on random machines in simulated
-// time and proves at every start that nothing is over-committed, that
-// every job starts, and that a head passed over bound times starts no
-// later than the end of every job that ran when room was reserved for it.
-func TestQueueProperties(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		c := drawCapacity(t)
-		kinds := make([]Needs, rapid.IntRange(1, 4).Draw(t, "kinds"))
-		for i := range kinds {
-			kinds[i] = drawNeeds(t, c, fmt.Sprintf("kind %d", i))
-		}
-		bound := rapid.IntRange(0, 4).Draw(t, "bound")
-		ledger := NewLedger(c)
-		q, err := NewQueue(ledger, kinds, bound)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := rapid.IntRange(1, 40).Draw(t, "jobs")
-		items := make([]Item, n)
-		duration := make([]int, n)
-		for i := range items {
-			items[i] = Item{Job: i, Kind: rapid.IntRange(0, len(kinds)-1).Draw(t, "kind"), Priority: int64(rapid.IntRange(0, 2).Draw(t, "priority"))}
-			duration[i] = rapid.IntRange(1, 5).Draw(t, "duration")
-			q.Push(items[i])
-		}
-		// waiting is the test's own model of the queue, best first.
-		waiting := slices.Clone(items)
-		sort.SliceStable(waiting, func(a, b int) bool { return waiting[a].Priority > waiting[b].Priority })
-		var run []running
-		now, passes, deadline := 0, 0, -1
-		for len(waiting) > 0 || len(run) > 0 {
-			for {
-				it, g, ok := q.Next()
-				if !ok {
-					break
-				}
-				head := waiting[0]
-				at := slices.IndexFunc(waiting, func(w Item) bool { return w.Job == it.Job })
-				if at < 0 {
-					t.Fatalf("job %d started twice or never pushed", it.Job)
-				}
-				waiting = slices.Delete(waiting, at, at+1)
-				run = append(run, running{item: it, grant: g, end: now + duration[it.Job]})
-				checkHoldings(t, c, kinds, run)
-				if it.Job == head.Job {
-					passes, deadline = 0, -1
-					continue
-				}
-				if passes++; passes == bound || bound == 0 && deadline < 0 {
-					deadline = now
-					for _, r := range run[:len(run)-1] {
-						deadline = max(deadline, r.end)
-					}
-				}
-			}
-			if len(waiting) > 0 && deadline >= 0 && now > deadline {
-				t.Fatalf("head job %d (%s) reserved, still waiting at %d, past %d", waiting[0].Job, kinds[waiting[0].Kind], now, deadline)
-			}
-			if len(run) == 0 {
-				if len(waiting) > 0 {
-					t.Fatalf("nothing runs and %d jobs wait: %v", len(waiting), waiting)
-				}
-				break
-			}
-			// Advance to the next end and release what ended.
-			now = slices.MinFunc(run, func(a, b running) int { return a.end - b.end }).end
-			run = slices.DeleteFunc(run, func(r running) bool {
-				if r.end == now {
-					ledger.Release(r.grant)
-					return true
-				}
-				return false
-			})
-		}
-		if q.Len() != 0 || !ledger.Idle() {
-			t.Fatalf("queue holds %d, ledger idle %v", q.Len(), ledger.Idle())
-		}
-		cores, gpuFree, _ := ledger.Free()
-		if cores != c.Cores || slices.ContainsFunc(gpuFree, func(f int) bool { return f != GPUUnit }) {
-			t.Fatalf("after all jobs: %d cores and devices %v free", cores, gpuFree)
-		}
-	})
-}
 
 // TestQueueOrder checks that on a machine that runs one job at a time the
 // jobs start by priority, then in push order.
@@ -305,5 +106,41 @@ func TestQueueReserveHead(t *testing.T) {
 	ledger.Release(busy)
 	if _, ok := q.Head(); !ok {
 		t.Fatal("the head left the queue")
+	}
+}
+
+// TestQueueReservedHeadMemory checks that a job passes a reserved head
+// only if it leaves the head's memory, and never a head that needs more
+// memory than the machine has: that one starts only on an idle machine.
+func TestQueueReservedHeadMemory(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		head, passer int64 // memory, in any unit
+		passes       bool
+	}{
+		{"a job needing no memory passes", 2, 0, true},
+		{"a job leaving the head's memory passes", 2, 2, true},
+		{"a job taking the head's memory waits", 2, 3, false},
+		{"nothing passes a head needing more than the machine has", 5, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ledger := NewLedger(Capacity{Cores: 4, GPUs: []string{"0"}, Memory: 4})
+			kinds := []Needs{{Cores: 1, GPUs: GPUUnit, Memory: tc.head}, {Cores: 1, Memory: tc.passer}}
+			q, err := NewQueue(ledger, kinds, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			busy, _ := ledger.Acquire(Needs{Cores: 1, GPUs: GPUUnit}) // the head waits for its GPU
+			q.Push(Item{Job: 0, Kind: 0})
+			q.Push(Item{Job: 1, Kind: 1})
+			it, _, ok := q.Next()
+			if ok != tc.passes || ok && it.Job != 1 {
+				t.Fatalf("started %v %v, want the passer to start: %v", it, ok, tc.passes)
+			}
+			ledger.Release(busy)
+			if it, _, ok := q.Next(); !ok || it.Job != 0 {
+				t.Fatalf("after the GPU is free: %v %v, want the head", it, ok)
+			}
+		})
 	}
 }
