@@ -15,9 +15,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jobsplit/jobsplit/internal/plural"
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/machines"
-	"github.com/jobsplit/jobsplit/ui"
 )
 
 // scheduler is a batch scheduler's job array: its name on the command line,
@@ -237,9 +237,9 @@ func newArrayJob(opts emitOptions) (*arrayJob, error) {
 
 func countMachines(s *jobs.Sweep) string {
 	if s.Shards > 0 {
-		return ui.Plural(s.Shards, "shard")
+		return plural.Of(s.Shards, "shard")
 	}
-	return ui.Plural(len(s.Machines), "machine")
+	return plural.Of(len(s.Machines), "machine")
 }
 
 // runArgs is the command each task runs: this sweep's files by absolute

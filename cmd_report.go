@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/logs"
 	sweepreport "github.com/jobsplit/jobsplit/report"
@@ -101,7 +102,7 @@ func writeSuggestedMachines(r *sweepreport.Report, s *jobs.Sweep, path string) e
 	if s.Shards == 0 {
 		data, err := os.ReadFile(s.MachinesPath)
 		if err != nil {
-			return fmt.Errorf("read machines %s: %w", s.MachinesPath, unwrapPathError(err))
+			return fmt.Errorf("read machines %s: %w", s.MachinesPath, oserr.Bare(err))
 		}
 		current = data
 	}
@@ -130,7 +131,7 @@ func reportInputs(paths []string, s *jobs.Sweep) (resultPaths, logFiles []string
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read %s: %w", p, unwrapPathError(err))
+			return nil, nil, fmt.Errorf("read %s: %w", p, oserr.Bare(err))
 		}
 		switch {
 		case st.IsDir() && (isDir(filepath.Join(p, "results")) || isDir(filepath.Join(p, "logs"))):
@@ -167,12 +168,4 @@ func reportInputs(paths []string, s *jobs.Sweep) (resultPaths, logFiles []string
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

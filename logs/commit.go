@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"time"
 )
 
@@ -56,7 +57,7 @@ func (w *Writer) writeMember() error {
 		w.member = bytes.Buffer{} // do not keep a burst of output's buffer
 	}
 	if err != nil {
-		w.err = fmt.Errorf("write log %s: %w", w.path, pathless(err))
+		w.err = fmt.Errorf("write log %s: %w", w.path, oserr.Bare(err))
 		return w.err
 	}
 	w.written = w.appended
@@ -110,7 +111,7 @@ func (w *Writer) commitLocked(target uint64) error {
 		w.mu.Lock()
 		w.syncing = false
 		if err != nil && w.err == nil {
-			w.err = fmt.Errorf("sync log %s: %w", w.path, pathless(err))
+			w.err = fmt.Errorf("sync log %s: %w", w.path, oserr.Bare(err))
 		}
 		if err == nil {
 			w.durable = max(w.durable, upTo)
@@ -138,7 +139,7 @@ func (w *Writer) flushJobsLocked() error {
 	}
 	for job, jf := range w.jobs {
 		if err := jf.bw.Flush(); err != nil {
-			w.err = fmt.Errorf("write job log %s: %w", jf.f.Name(), pathless(err))
+			w.err = fmt.Errorf("write job log %s: %w", jf.f.Name(), oserr.Bare(err))
 			delete(w.jobs, job)
 			jf.f.Close()
 			return w.err

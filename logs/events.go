@@ -3,6 +3,7 @@ package logs
 import (
 	"bufio"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"os"
 	"path/filepath"
 	"time"
@@ -183,7 +184,7 @@ func (jf *jobFile) close() error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("write job log %s: %w", jf.f.Name(), pathless(err))
+		return fmt.Errorf("write job log %s: %w", jf.f.Name(), oserr.Bare(err))
 	}
 	return nil
 }
@@ -196,7 +197,7 @@ func (w *Writer) jobOutput(job string, line []byte, partial bool) error {
 		path := filepath.Join(w.dir, w.machine, JobLogName(job))
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 		if err != nil {
-			w.err = fmt.Errorf("open job log %s: %w", path, pathless(err))
+			w.err = fmt.Errorf("open job log %s: %w", path, oserr.Bare(err))
 			return w.err
 		}
 		jf = &jobFile{f: f, bw: bufio.NewWriterSize(f, 16<<10)}

@@ -3,7 +3,7 @@ package logs
 import (
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,16 +47,6 @@ func ValidName(name string) error {
 	return fmt.Errorf("%q %s: %w", name, why, ErrBadName)
 }
 
-// pathless drops the operation and path of an *fs.PathError: messages name
-// the file once, the way the user typed it.
-func pathless(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // logExtensions are the file names FindLogs picks up in a folder.
 var logExtensions = []string{".jsonl.gz", ".jsonl.zst", ".jsonl"}
 
@@ -69,7 +59,7 @@ func FindLogs(paths []string) ([]string, error) {
 	for _, path := range paths {
 		st, err := os.Stat(path)
 		if err != nil {
-			return nil, fmt.Errorf("find logs %s: %w", path, pathless(err))
+			return nil, fmt.Errorf("find logs %s: %w", path, oserr.Bare(err))
 		}
 		if !st.IsDir() {
 			files = append(files, path)

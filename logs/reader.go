@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
@@ -46,7 +47,7 @@ type Reader struct {
 func OpenReader(path string) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read log %s: %w", path, pathless(err))
+		return nil, fmt.Errorf("read log %s: %w", path, oserr.Bare(err))
 	}
 	r, err := NewReader(path, f)
 	if err != nil {

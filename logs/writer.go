@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/klauspost/compress/gzip"
 	"github.com/rs/zerolog"
 )
@@ -202,12 +203,12 @@ func (w *Writer) Close() error {
 		w.closed = true
 		for job, jf := range w.jobs {
 			if cerr := jf.f.Close(); cerr != nil && err == nil {
-				err = fmt.Errorf("close job log %s: %w", jf.f.Name(), pathless(cerr))
+				err = fmt.Errorf("close job log %s: %w", jf.f.Name(), oserr.Bare(cerr))
 			}
 			delete(w.jobs, job)
 		}
 		if cerr := w.file.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close log %s: %w", w.path, pathless(cerr))
+			err = fmt.Errorf("close log %s: %w", w.path, oserr.Bare(cerr))
 		}
 		w.closeErr = err
 	})

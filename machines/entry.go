@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/atomicfile"
 	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -132,39 +132,7 @@ func UpdateFile(path string, e Entry) (added bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	return !listed, writeAtomic(path, out, mode)
-}
-
-// writeAtomic replaces path with data: a temporary file in the same
-// directory, synced, then renamed over it, so that a crash leaves either
-// the old file or the new one.
-func writeAtomic(path string, data []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write machines: %w", err)
-	}
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write machines: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write machines: %w", err)
-	}
-	return nil
+	return !listed, atomicfile.WriteBytes(path, out, mode)
 }
 
 func isEmptyObject(data []byte) bool {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/jobsplit/jobsplit/results"
 )
 
@@ -54,19 +55,19 @@ type resultColumns struct {
 func (r *Report) readResults(path, digest string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("read results %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("read results %s: %w", path, oserr.Bare(err))
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("read results %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("read results %s: %w", path, oserr.Bare(err))
 	}
 	size := st.Size()
 	endsNL := true
 	if size > 0 {
 		var last [1]byte
 		if _, err := f.ReadAt(last[:], size-1); err != nil {
-			return fmt.Errorf("read results %s: %w", path, unwrapPath(err))
+			return fmt.Errorf("read results %s: %w", path, oserr.Bare(err))
 		}
 		endsNL = last[0] == '\n'
 	}
@@ -223,14 +224,5 @@ func csvCause(err error) error {
 	if errors.As(err, &pe) {
 		return fmt.Errorf("line %d: %w", pe.Line, pe.Err)
 	}
-	return unwrapPath(err)
-}
-
-// unwrapPath drops the path an *os.PathError repeats.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
+	return oserr.Bare(err)
 }

@@ -2,22 +2,14 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
+	"github.com/jobsplit/jobsplit/internal/plural"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
 // CountJobs says "1 job" or "n jobs".
-func CountJobs(n int) string { return Plural(n, "job") }
-
-// Plural says "1 thing" or "n things".
-func Plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
+func CountJobs(n int) string { return plural.Of(n, "job") }
 
 // Duration rounds a duration for people: to 100ms under a minute, to the
 // second under an hour, to the minute above.

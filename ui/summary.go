@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/jobsplit/jobsplit/internal/plural"
 	"github.com/jobsplit/jobsplit/jobs/runner"
 )
 
@@ -14,7 +15,7 @@ func Header(w io.Writer, machine, digest string, share, skipped, pending, worker
 	if skipped > 0 {
 		fmt.Fprintf(w, " (%d done earlier, %d to run)", skipped, pending)
 	}
-	fmt.Fprintf(w, ", %s\n", Plural(workers, "worker"))
+	fmt.Fprintf(w, ", %s\n", plural.Of(workers, "worker"))
 }
 
 // Summary prints the end of a run: counts, failed ids, jobs never

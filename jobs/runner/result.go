@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/jobsplit/jobsplit/results"
 )
 
@@ -35,10 +36,10 @@ func newAttemptFiles(dir string, job int32, attempt int) attemptFiles {
 func (f attemptFiles) create() error {
 	file, err := os.OpenFile(f.result, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, 0o644)
 	if err != nil {
-		return fmt.Errorf("temp folder %s: %w", f.dir, unwrapPath(err))
+		return fmt.Errorf("temp folder %s: %w", f.dir, oserr.Bare(err))
 	}
 	if err := file.Close(); err != nil {
-		return fmt.Errorf("temp folder %s: %w", f.dir, unwrapPath(err))
+		return fmt.Errorf("temp folder %s: %w", f.dir, oserr.Bare(err))
 	}
 	return nil
 }
@@ -68,13 +69,13 @@ func (f attemptFiles) read(columns []string) resultRead {
 	case errors.Is(err, syscall.ELOOP):
 		return resultRead{problem: "result file refused: $JOBSPLIT_RESULT was replaced by a symbolic link"}
 	case err != nil:
-		return resultRead{problem: fmt.Sprintf("result file refused: %v", unwrapPath(err))}
+		return resultRead{problem: fmt.Sprintf("result file refused: %v", oserr.Bare(err))}
 	}
 	defer file.Close()
 	info, err := file.Stat()
 	switch {
 	case err != nil:
-		return resultRead{problem: fmt.Sprintf("result file refused: %v", unwrapPath(err))}
+		return resultRead{problem: fmt.Sprintf("result file refused: %v", oserr.Bare(err))}
 	case !info.Mode().IsRegular():
 		return resultRead{problem: fmt.Sprintf("result file refused: $JOBSPLIT_RESULT was replaced by a %s", kindOfFile(info.Mode()))}
 	case info.Size() > MaxResultFile:
@@ -83,7 +84,7 @@ func (f attemptFiles) read(columns []string) resultRead {
 	data, err := io.ReadAll(io.LimitReader(file, MaxResultFile+1))
 	switch {
 	case err != nil:
-		return resultRead{problem: fmt.Sprintf("result file refused: %v", unwrapPath(err))}
+		return resultRead{problem: fmt.Sprintf("result file refused: %v", oserr.Bare(err))}
 	case len(data) > MaxResultFile:
 		return resultRead{problem: fmt.Sprintf("result file refused: more than the limit of %d bytes (1 MiB)", MaxResultFile)}
 	}
@@ -134,14 +135,4 @@ func kindOfFile(mode os.FileMode) string {
 		return "device"
 	}
 	return "file that is not a regular file"
-}
-
-// unwrapPath drops the path of a *PathError: the message names the file
-// its own way.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

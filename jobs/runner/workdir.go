@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/jobsplit/jobsplit/jobs/process"
 )
 
@@ -28,13 +29,13 @@ func makeWorkDir(machine string) (string, []string, error) {
 	removed := removeDeadWorkDirs(machine)
 	dir, err := os.MkdirTemp("", "jobsplit-"+machine+"-")
 	if err != nil {
-		return "", removed, fmt.Errorf("make temp folder in %s: %w", os.TempDir(), unwrapPath(err))
+		return "", removed, fmt.Errorf("make temp folder in %s: %w", os.TempDir(), oserr.Bare(err))
 	}
 	self := os.Getpid()
 	owner := strconv.Itoa(self) + " " + strconv.FormatUint(process.StartTime(self), 10) + "\n"
 	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(owner), 0o644); err != nil {
 		os.RemoveAll(dir)
-		return "", removed, fmt.Errorf("temp folder %s: %w", dir, unwrapPath(err))
+		return "", removed, fmt.Errorf("temp folder %s: %w", dir, oserr.Bare(err))
 	}
 	return dir, removed, nil
 }
