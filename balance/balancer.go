@@ -1,0 +1,449 @@
+package balance
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+	"time"
+)
+
+// Share is one machine's planned share, as every host computes it.
+type Share struct {
+	Machine string
+	// Weight is the machine's declared speed (perf x cores), used to
+	// estimate its time left until it has finished jobs of its own.
+	Weight float64
+	// Jobs are the job ids in the order the plan runs them.
+	Jobs []string
+	// Costs are the jobs' expected costs, in the order of Jobs; nil means
+	// every job costs 1.
+	Costs []float64
+}
+
+// Options tune a Balancer; the zero value of each field means its default.
+type Options struct {
+	// Lease is how long a host's heartbeat may stay unchanged before the
+	// others presume it dead and take over its work (default 60s).
+	Lease time.Duration
+	// ChunkDivisor sets the claim size: a claim takes 1/ChunkDivisor of
+	// the jobs left in the share it claims from, at least one (default 8).
+	ChunkDivisor int
+	// Warn is told of what a user should know that does not stop the run,
+	// such as this host finding its work taken over after a pause.
+	Warn func(string)
+}
+
+// DefaultLease is the lease when Options.Lease is 0.
+const DefaultLease = 60 * time.Second
+
+// ErrClosed is returned by Next after Close.
+var ErrClosed = errors.New("balance: closed")
+
+// Balancer hands one host its jobs: its own share first, then jobs stolen
+// from others and taken over from dead hosts. It is safe for concurrent use
+// by the run loop's workers.
+type Balancer struct {
+	st       *store
+	opts     Options
+	interval time.Duration // between heartbeats
+	idle     time.Duration // between looks at the others while idle
+	self     int           // this host's share
+	idPos    map[string]pos
+
+	mu        sync.Mutex
+	me        string // this host's current incarnation
+	seq       uint64 // makes every record this process writes unique
+	shares    []*shareView
+	incs      map[string]*incView
+	incNext   []int // per machine, the next incarnation record to read
+	queue     []pos // jobs this host owns and has not handed out, next first
+	inflight  map[pos]bool
+	joined    time.Time
+	busy      time.Duration // from joining to the latest Done
+	doneJobs  int
+	doneCost  float64
+	stole     int
+	inherited int
+	beatSeq   uint64
+	observed  time.Time // when the others' heartbeats were last read
+	closed    bool
+
+	// The done lists are written in groups: Done calls that arrive while
+	// one list is written share the next.
+	doneMu      sync.Mutex
+	doneCond    *sync.Cond
+	donePending []pos
+	doneTicket  uint64 // the latest Done call's ticket
+	doneWritten uint64 // every ticket up to this one is on disk
+	doneWriting bool
+	doneErr     error // the first list that failed
+	doneOut     int   // the next done list's number
+
+	stop   chan struct{}
+	kick   chan struct{} // asks for a heartbeat now
+	bgDone chan struct{}
+}
+
+// Join enters the sweep with the given digest in the shared folder dir as
+// machine self. Every host must pass the same shares in the same order (the
+// plan); self must be one of their machines. A host that joins again after a
+// crash takes over its own earlier incarnations at once: the run loop's
+// lock on the machine's results has already proven them gone.
+func Join(dir, digest, self string, shares []Share, opts Options) (*Balancer, error) {
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	if opts.ChunkDivisor <= 0 {
+		opts.ChunkDivisor = 8
+	}
+	b := &Balancer{
+		opts: opts, self: -1, idPos: map[string]pos{}, incs: map[string]*incView{},
+		inflight: map[pos]bool{}, incNext: make([]int, len(shares)),
+		interval: max(opts.Lease/8, 20*time.Millisecond),
+		idle:     min(max(opts.Lease/40, 10*time.Millisecond), 200*time.Millisecond),
+		stop:     make(chan struct{}), bgDone: make(chan struct{}), kick: make(chan struct{}, 1),
+	}
+	b.doneCond = sync.NewCond(&b.doneMu)
+	for i, s := range shares {
+		if s.Machine == self {
+			b.self = i
+		}
+		if s.Costs != nil && len(s.Costs) != len(s.Jobs) {
+			return nil, fmt.Errorf("share of %s: %d costs for %d jobs", s.Machine, len(s.Costs), len(s.Jobs))
+		}
+		v := &shareView{machine: s.Machine, weight: s.Weight, ids: s.Jobs, back: len(s.Jobs),
+			prefix: make([]float64, len(s.Jobs)+1), done: make([]bool, len(s.Jobs))}
+		for j, id := range s.Jobs {
+			if _, dup := b.idPos[id]; dup {
+				return nil, fmt.Errorf("job %q is planned twice", id)
+			}
+			b.idPos[id] = pos{int32(i), int32(j)}
+			c := 1.0
+			if s.Costs != nil {
+				c = s.Costs[j]
+			}
+			v.prefix[j+1] = v.prefix[j] + c
+		}
+		b.shares = append(b.shares, v)
+	}
+	if b.self < 0 {
+		return nil, fmt.Errorf("machine %q has no share in the plan", self)
+	}
+	st, err := openStore(dir, digest)
+	if err != nil {
+		return nil, fmt.Errorf("balance folder %s: %w", dir, err)
+	}
+	b.st = st
+	if err := b.checkPlan(shares); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	err = b.enter()
+	b.mu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("balance folder %s: %w", dir, err)
+	}
+	go b.heartbeats()
+	return b, nil
+}
+
+// checkPlan writes the share layout if this host is the first, and
+// otherwise checks that the folder's layout is this host's.
+func (b *Balancer) checkPlan(shares []Share) error {
+	for i := range shares {
+		if err := b.st.mkdir(claimName(i, 0) + "/.."); err != nil {
+			return err
+		}
+		if err := b.st.mkdir(incName(i, 0) + "/.."); err != nil {
+			return err
+		}
+	}
+	want := encodePlan(shares)
+	_, got, err := b.st.append(planFile, want)
+	if err != nil {
+		return fmt.Errorf("balance plan: %w", err)
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("balance folder %s holds another plan for this digest", b.st.root)
+	}
+	return nil
+}
+
+// enter reads the folder, registers a new incarnation of this host, and
+// takes over this host's earlier incarnations.
+func (b *Balancer) enter() error {
+	b.joined = time.Now()
+	for m := range b.shares {
+		if err := b.readIncs(m); err != nil {
+			return err
+		}
+	}
+	for s := range b.shares {
+		if err := b.readClaims(s); err != nil {
+			return err
+		}
+	}
+	if err := b.register(); err != nil {
+		return err
+	}
+	for _, inc := range b.incs {
+		if inc.machine != b.self || inc.id == b.me || inc.heir != "" {
+			continue
+		}
+		// One that closed with nothing left needs no heir.
+		raw, _, err := b.st.read(beatName(inc.id))
+		if err != nil {
+			return err
+		}
+		jobs, err := b.backlog(inc)
+		if err != nil {
+			return err
+		}
+		if h, ok := parseBeat(raw); ok && h.closed && len(jobs) == 0 {
+			continue
+		}
+		if err := b.takeOver(inc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// register makes a new incarnation of this host: its heartbeat first, so
+// that every incarnation the others find has one, then its record.
+func (b *Balancer) register() error {
+	b.me = incID(b.self, nonce())
+	b.doneOut = 0
+	b.queue = nil
+	if err := b.st.mkdir(doneName(b.me, 0) + "/.."); err != nil {
+		return err
+	}
+	if err := b.st.publish(beatName(b.me), b.beatLocked().encode()); err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	rec := incRecord{inc: b.me, pid: os.Getpid(), host: host, lease: b.opts.Lease}.encode()
+	for {
+		won, _, err := b.st.append(incName(b.self, b.incNext[b.self]), rec)
+		if err != nil {
+			return err
+		}
+		if err := b.readIncs(b.self); err != nil {
+			return err
+		}
+		if won {
+			return nil
+		}
+	}
+}
+
+// Next returns the next job this host should run: its own share in plan
+// order, then jobs taken over from dead hosts or stolen from the end of the
+// host with the most estimated time left. While other hosts still hold
+// unfinished jobs that might come free, it waits. It returns ok false once
+// every job of the sweep is done or held by a live host that has nothing
+// more to hand out. Before every job it checks that this host's work was not
+// taken over while it was paused; if it was, it drops what it held and
+// carries on as a new incarnation.
+func (b *Balancer) Next(ctx context.Context) (id string, ok bool, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for {
+		if b.closed {
+			return "", false, ErrClosed
+		}
+		if err := ctx.Err(); err != nil {
+			return "", false, err
+		}
+		if err := b.checkTakenOver(); err != nil {
+			return "", false, err
+		}
+		if p, ok := b.pop(); ok {
+			b.inflight[p] = true
+			return b.shares[p.share].ids[p.index], true, nil
+		}
+		progress, err := b.claimMore()
+		if err != nil {
+			return "", false, err
+		}
+		if progress {
+			continue
+		}
+		if done, err := b.finished(); done || err != nil {
+			return "", false, err
+		}
+		b.mu.Unlock()
+		select {
+		case <-ctx.Done():
+		case <-b.stop:
+		case <-time.After(b.idle):
+		}
+		b.observe()
+		b.mu.Lock()
+	}
+}
+
+// pop takes the next owned job that nobody has finished.
+func (b *Balancer) pop() (pos, bool) {
+	for len(b.queue) > 0 {
+		p := b.queue[0]
+		b.queue = b.queue[1:]
+		if !b.shares[p.share].done[p.index] && !b.inflight[p] {
+			return p, true
+		}
+	}
+	return pos{}, false
+}
+
+// checkTakenOver looks whether another host took this incarnation over.
+func (b *Balancer) checkTakenOver() error {
+	taken, err := b.st.exists(takeoverName(b.me))
+	if err != nil || !taken {
+		return err
+	}
+	old := b.incs[b.me]
+	if err := b.probeTakeover(old); err != nil {
+		return err
+	}
+	b.warn(fmt.Sprintf("balance: this host was silent past its lease and %s took over its %d unfinished jobs; carrying on with what is left",
+		b.machineOf(old.heir), old.takenJobs))
+	return b.register()
+}
+
+// claimMore gets this host more jobs: from its own share, else from a dead
+// host, else by stealing. It reports whether it got any.
+func (b *Balancer) claimMore() (bool, error) {
+	if n, err := b.claim(b.self, false, 0); n > 0 || err != nil {
+		return n > 0, err
+	}
+	for s := range b.shares {
+		if err := b.readClaims(s); err != nil {
+			return false, err
+		}
+	}
+	if got, err := b.takeOverDead(); got || err != nil {
+		return got, err
+	}
+	for _, v := range b.victims() {
+		n, err := b.claim(v.share, true, v.limit)
+		if err != nil {
+			return false, err
+		}
+		if n > 0 {
+			b.stole += n
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// claim appends a claim to share s's log for a chunk of its unclaimed jobs,
+// from the front (own share) or the back (a steal), of at most limit cost
+// when limit is finite. It returns how many jobs this host won.
+func (b *Balancer) claim(s int, back bool, limit float64) (int, error) {
+	// Catching up on the log costs a read; a stale view costs a failed link.
+	if err := b.readClaims(s); err != nil {
+		return 0, err
+	}
+	v := b.shares[s]
+	for v.unclaimed() > 0 {
+		n := (v.unclaimed() + b.opts.ChunkDivisor - 1) / b.opts.ChunkDivisor
+		if back && limit > 0 && !math.IsInf(limit, 1) {
+			for n > 1 && v.cost(v.back-n, v.back) > limit {
+				n /= 2
+			}
+		}
+		b.seq++
+		rec := claimRecord{inc: b.me, seq: b.seq, back: back, count: n}
+		won, got, err := b.st.append(claimName(s, v.logNext), rec.encode())
+		if err != nil {
+			return 0, err
+		}
+		from, to, err := b.applyRecord(s, got)
+		if err != nil {
+			return 0, err
+		}
+		if won {
+			return to - from, nil
+		}
+	}
+	return 0, nil
+}
+
+// Done records that the jobs finished (their results are durable), so that
+// no host runs them again; it returns once that record is on disk. Calls
+// from several workers at once share one write.
+func (b *Balancer) Done(ids ...string) error {
+	ps := make([]pos, 0, len(ids))
+	b.mu.Lock()
+	now := time.Since(b.joined)
+	for _, id := range ids {
+		p, ok := b.idPos[id]
+		if !ok {
+			b.mu.Unlock()
+			return fmt.Errorf("job %q is not in the plan", id)
+		}
+		v := b.shares[p.share]
+		delete(b.inflight, p)
+		if !v.done[p.index] {
+			v.done[p.index] = true
+			b.doneJobs++
+			b.doneCost += v.cost(int(p.index), int(p.index)+1)
+		}
+		ps = append(ps, p)
+	}
+	b.busy = now
+	idle := len(b.queue) == 0 && len(b.inflight) == 0
+	b.mu.Unlock()
+	err := b.writeDone(ps)
+	if idle {
+		b.beatSoon()
+	}
+	return err
+}
+
+// Close stops the heartbeat and marks this host as gone: whatever it still
+// held (an interrupted run) is taken over by the others at once.
+func (b *Balancer) Close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	b.mu.Unlock()
+	close(b.stop)
+	<-b.bgDone
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h := b.beatLocked()
+	h.closed = true
+	return b.st.rewrite(beatName(b.me), h.encode())
+}
+
+// PlannedMachine is the machine the plan gave a job to, for the results'
+// planned_machine column.
+func (b *Balancer) PlannedMachine(id string) (string, bool) {
+	p, ok := b.idPos[id]
+	if !ok {
+		return "", false
+	}
+	return b.shares[p.share].machine, true
+}
+
+func (b *Balancer) machineOf(inc string) string {
+	if m := incMachine(inc); m >= 0 && m < len(b.shares) {
+		return b.shares[m].machine
+	}
+	return inc
+}
+
+func (b *Balancer) warn(msg string) {
+	if b.opts.Warn != nil {
+		b.opts.Warn(msg)
+	}
+}

@@ -1,0 +1,88 @@
+package balance
+
+import (
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// shareView is what this host knows of one machine's planned share: which
+// jobs nobody has claimed yet (front to back), how far its claim log has
+// been read, and which jobs are known to be done.
+type shareView struct {
+	machine string
+	weight  float64
+	ids     []string
+	// prefix[i] is the cost of the share's first i jobs.
+	prefix      []float64
+	front, back int // the unclaimed jobs are [front, back)
+	logNext     int // the next claim record to read
+	done        []bool
+}
+
+func (s *shareView) unclaimed() int { return s.back - s.front }
+
+func (s *shareView) cost(from, to int) float64 { return s.prefix[to] - s.prefix[from] }
+
+// span is a run of a share's jobs that one claim took.
+type span struct{ share, from, to int32 }
+
+// incView is what this host knows of one incarnation: a process that
+// joined the sweep as some machine.
+type incView struct {
+	id      string
+	machine int
+	claims  []span
+	// heir is the incarnation that took this one over, once known.
+	heir      string
+	takenJobs int
+	doneNext  int // the next done list to read
+
+	// What its heartbeat showed, and when (on this host's clock) its
+	// content last changed.
+	last    []byte
+	changed time.Time
+	info    beat
+	infoOK  bool
+}
+
+// incID names an incarnation: its machine's index and a random nonce.
+func incID(machine int, n string) string { return strconv.Itoa(machine) + "." + n }
+
+// incMachine is the machine index inside an incarnation's name, or -1.
+func incMachine(id string) int {
+	m, _, ok := strings.Cut(id, ".")
+	if !ok {
+		return -1
+	}
+	i, err := strconv.Atoi(m)
+	if err != nil {
+		return -1
+	}
+	return i
+}
+
+func claimName(share, n int) string {
+	return path.Join(claimDir, strconv.Itoa(share), strconv.Itoa(n))
+}
+func incName(machine, n int) string {
+	return path.Join(incDir, strconv.Itoa(machine), strconv.Itoa(n))
+}
+func doneName(inc string, n int) string { return path.Join(doneDir, inc, strconv.Itoa(n)) }
+func beatName(inc string) string        { return path.Join(beatDir, inc) }
+func takeoverName(inc string) string    { return path.Join(takeoverDir, inc) }
+
+// applyClaim replays one claim record on a share: the same records in the
+// same order give every host the same answer to who took which jobs.
+func applyClaim(s *shareView, rec claimRecord) (from, to int) {
+	n := min(rec.count, s.unclaimed())
+	if rec.back {
+		from, to = s.back-n, s.back
+		s.back -= n
+	} else {
+		from, to = s.front, s.front+n
+		s.front += n
+	}
+	return from, to
+}
