@@ -70,18 +70,17 @@ type Balancer struct {
 	inherited int
 	beatSeq   uint64
 	observed  time.Time // when the others' heartbeats were last read
-	closed    bool
+	// lastBeat is when this host's heartbeat was last written, on the
+	// uptime clock; beatGap is set when two heartbeats were half a lease
+	// apart or more, until a look at the fate file clears it.
+	lastBeat time.Duration
+	beatGap  bool
+	closed   bool
 
-	// The done lists are written in groups: Done calls that arrive while
-	// one list is written share the next.
-	doneMu      sync.Mutex
-	doneCond    *sync.Cond
-	donePending []pos
-	doneTicket  uint64 // the latest Done call's ticket
-	doneWritten uint64 // every ticket up to this one is on disk
-	doneWriting bool
-	doneErr     error // the first list that failed
-	doneOut     int   // the next done list's number
+	// The done maps this host writes to, by share (see done.go).
+	doneMu    sync.Mutex
+	doneOut   []*os.File
+	doneDirty bool // written since the last sync
 
 	stop   chan struct{}
 	kick   chan struct{} // asks for a heartbeat now
@@ -107,7 +106,7 @@ func Join(dir, digest, self string, shares []Share, opts Options) (*Balancer, er
 		idle:     min(max(opts.Lease/40, 10*time.Millisecond), 200*time.Millisecond),
 		stop:     make(chan struct{}), bgDone: make(chan struct{}), kick: make(chan struct{}, 1),
 	}
-	b.doneCond = sync.NewCond(&b.doneMu)
+	b.doneOut = make([]*os.File, len(shares))
 	for i, s := range shares {
 		if s.Machine == self {
 			b.self = i
@@ -140,6 +139,9 @@ func Join(dir, digest, self string, shares []Share, opts Options) (*Balancer, er
 	b.st = st
 	if err := b.checkPlan(shares); err != nil {
 		return nil, err
+	}
+	if err := b.doneMaps(); err != nil {
+		return nil, fmt.Errorf("balance folder %s: %w", dir, err)
 	}
 	b.mu.Lock()
 	err = b.enter()
@@ -217,14 +219,14 @@ func (b *Balancer) enter() error {
 // that every incarnation the others find has one, then its record.
 func (b *Balancer) register() error {
 	b.me = incID(b.self, nonce())
-	b.doneOut = 0
 	b.queue = nil
-	if err := b.st.mkdir(doneName(b.me, 0) + "/.."); err != nil {
+	if err := b.st.publish(fateName(b.me), encodeFate(nil)); err != nil {
 		return err
 	}
 	if err := b.st.publish(beatName(b.me), b.beatLocked().encode()); err != nil {
 		return err
 	}
+	b.lastBeat, b.beatGap = uptime(), false
 	host, _ := os.Hostname()
 	rec := incRecord{inc: b.me, pid: os.Getpid(), host: host, lease: b.opts.Lease}.encode()
 	for {
@@ -259,8 +261,10 @@ func (b *Balancer) Next(ctx context.Context) (id string, ok bool, err error) {
 		if err := ctx.Err(); err != nil {
 			return "", false, err
 		}
-		if err := b.checkTakenOver(); err != nil {
-			return "", false, err
+		if b.beatGap || uptime()-b.lastBeat >= b.opts.Lease/2 {
+			if err := b.checkTakenOver(); err != nil {
+				return "", false, err
+			}
 		}
 		if p, ok := b.pop(); ok {
 			b.inflight[p] = true
@@ -299,18 +303,23 @@ func (b *Balancer) pop() (pos, bool) {
 	return pos{}, false
 }
 
-// checkTakenOver looks whether another host took this incarnation over.
+// checkTakenOver reads whether another host took this incarnation over. It
+// is needed only when this host's heartbeat may have stood still for half a
+// lease (a pause, a suspend, a slow file server): otherwise no other host
+// can have seen it unchanged for a whole lease.
 func (b *Balancer) checkTakenOver() error {
-	taken, err := b.st.exists(takeoverName(b.me))
-	if err != nil || !taken {
+	raw, _, err := b.st.read(fateName(b.me))
+	if err != nil {
 		return err
 	}
-	old := b.incs[b.me]
-	if err := b.probeTakeover(old); err != nil {
-		return err
+	taken := parseFate(raw)
+	if taken == nil {
+		b.beatGap = false
+		return nil
 	}
+	b.settle(b.incs[b.me], *taken)
 	b.warn(fmt.Sprintf("balance: this host was silent past its lease and %s took over its %d unfinished jobs; carrying on with what is left",
-		b.machineOf(old.heir), old.takenJobs))
+		b.machineOf(taken.heir), taken.jobs))
 	return b.register()
 }
 
@@ -374,9 +383,9 @@ func (b *Balancer) claim(s int, back bool, limit float64) (int, error) {
 	return 0, nil
 }
 
-// Done records that the jobs finished (their results are durable), so that
-// no host runs them again; it returns once that record is on disk. Calls
-// from several workers at once share one write.
+// Done records that the jobs finished (call it once their results are
+// durable), so that no host runs them again, failed or not: one write of a
+// byte per job.
 func (b *Balancer) Done(ids ...string) error {
 	ps := make([]pos, 0, len(ids))
 	b.mu.Lock()
@@ -399,7 +408,7 @@ func (b *Balancer) Done(ids ...string) error {
 	b.busy = now
 	idle := len(b.queue) == 0 && len(b.inflight) == 0
 	b.mu.Unlock()
-	err := b.writeDone(ps)
+	err := b.markDone(ps)
 	if idle {
 		b.beatSoon()
 	}
@@ -418,11 +427,12 @@ func (b *Balancer) Close() error {
 	b.mu.Unlock()
 	close(b.stop)
 	<-b.bgDone
+	err := errors.Join(b.syncDone(), b.closeDone())
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	h := b.beatLocked()
 	h.closed = true
-	return b.st.rewrite(beatName(b.me), h.encode())
+	return errors.Join(err, b.st.rewrite(beatName(b.me), h.encode()))
 }
 
 // PlannedMachine is the machine the plan gave a job to, for the results'

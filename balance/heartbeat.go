@@ -40,8 +40,21 @@ func (b *Balancer) beatOnce() {
 	me := b.me
 	h := b.beatLocked()
 	b.mu.Unlock()
+	if err := b.syncDone(); err != nil {
+		b.warn("balance: done map: " + err.Error())
+	}
 	if err := b.st.rewrite(beatName(me), h.encode()); err != nil {
 		b.warn("balance: heartbeat: " + err.Error())
+	} else {
+		now := uptime()
+		b.mu.Lock()
+		if b.me == me {
+			if now-b.lastBeat >= b.opts.Lease/2 {
+				b.beatGap = true
+			}
+			b.lastBeat = now
+		}
+		b.mu.Unlock()
 	}
 	b.observe()
 }

@@ -102,23 +102,13 @@ func (b *Balancer) settle(inc *incView, rec takeoverRecord) {
 }
 
 // backlog lists the jobs claimed by inc, or by incarnations it inherited
-// from, that no done list shows finished. It reads every done list, which
+// from, that the done maps do not show finished. It reads the maps, which
 // only an idle host does.
 func (b *Balancer) backlog(inc *incView) ([]pos, error) {
 	if err := b.readAllDone(); err != nil {
 		return nil, err
 	}
 	return b.knownBacklog(inc), nil
-}
-
-// readAllDone reads every incarnation's new done lists.
-func (b *Balancer) readAllDone() error {
-	for _, m := range b.incs {
-		if err := b.readDone(m); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // knownBacklog is backlog as far as the done lists read so far show.
@@ -140,26 +130,6 @@ func (b *Balancer) knownBacklog(inc *incView) []pos {
 	return out
 }
 
-// readDone reads the new done lists of an incarnation.
-func (b *Balancer) readDone(inc *incView) error {
-	for {
-		raw, ok, err := b.st.read(doneName(inc.id, inc.doneNext))
-		if err != nil || !ok {
-			return err
-		}
-		ps, err := parseDone(raw)
-		if err != nil {
-			return err
-		}
-		inc.doneNext++
-		for _, p := range ps {
-			if int(p.share) < len(b.shares) && int(p.index) < len(b.shares[p.share].done) {
-				b.shares[p.share].done[p.index] = true
-			}
-		}
-	}
-}
-
 // takeOver claims a dead incarnation's unfinished jobs with one link of
 // takeover/<inc>: of several survivors, exactly one becomes its heir.
 func (b *Balancer) takeOver(inc *incView) error {
@@ -179,6 +149,11 @@ func (b *Balancer) takeOver(inc *incView) error {
 	}
 	b.settle(inc, got)
 	if won {
+		// Tell the incarnation, should it wake up, before running any of
+		// its jobs.
+		if err := b.st.rewrite(fateName(inc.id), encodeFate(&got)); err != nil {
+			return err
+		}
 		b.queue = append(b.queue, jobs...)
 		b.inherited += len(jobs)
 	}

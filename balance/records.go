@@ -1,7 +1,6 @@
 package balance
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -99,39 +98,6 @@ func parseTakeover(b []byte) (takeoverRecord, error) {
 // pos is a job's place in the plan: its share and its index in that share.
 type pos struct{ share, index int32 }
 
-// encodeDone lists finished jobs by position; "end" marks a whole list.
-func encodeDone(ps []pos) []byte {
-	b := make([]byte, 0, 16*len(ps)+8)
-	for _, p := range ps {
-		b = strconv.AppendInt(b, int64(p.share), 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(p.index), 10)
-		b = append(b, '\n')
-	}
-	return append(b, "end\n"...)
-}
-
-func parseDone(b []byte) ([]pos, error) {
-	if !bytes.HasSuffix(b, []byte("end\n")) {
-		return nil, fmt.Errorf("done list without its end")
-	}
-	lines := strings.Split(string(b[:len(b)-4]), "\n")
-	ps := make([]pos, 0, len(lines))
-	for _, line := range lines {
-		if line == "" {
-			continue
-		}
-		s, i, ok := strings.Cut(line, " ")
-		share, err1 := strconv.ParseInt(s, 10, 32)
-		index, err2 := strconv.ParseInt(i, 10, 32)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("bad done line %q", line)
-		}
-		ps = append(ps, pos{int32(share), int32(index)})
-	}
-	return ps, nil
-}
-
 // beat is what a heartbeat says besides the fact that it changed: enough
 // for the others to estimate the host's time left and to know when it holds
 // nothing more.
@@ -225,4 +191,35 @@ func parsePlan(b []byte) ([]plannedShare, error) {
 		out = append(out, plannedShare{machine: name, jobs: jobs, weight: weight, cost: cost})
 	}
 	return out, nil
+}
+
+// fateSize is the fixed size of a fate file. An incarnation learns that it
+// was taken over from the content of this file, which always exists: a
+// lookup of a name that may not exist yet could be answered from an NFS
+// client's cache of missing names.
+const fateSize = 96
+
+// encodeFate is "alive", or the takeover that ended the incarnation.
+func encodeFate(t *takeoverRecord) []byte {
+	b := []byte("alive")
+	if t != nil {
+		b = fmt.Appendf(nil, "taken %s %d", t.heir, t.jobs)
+	}
+	for len(b) < fateSize-1 {
+		b = append(b, ' ')
+	}
+	return append(b[:fateSize-1], '\n')
+}
+
+// parseFate returns the takeover a fate file records, or nil.
+func parseFate(b []byte) *takeoverRecord {
+	f := strings.Fields(string(b))
+	if len(f) != 3 || f[0] != "taken" {
+		return nil
+	}
+	jobs, err := strconv.Atoi(f[2])
+	if err != nil {
+		return nil
+	}
+	return &takeoverRecord{heir: f[1], jobs: jobs}
 }

@@ -38,8 +38,9 @@ const (
 	incDir      = "inc"      // inc/<machine>/<n>: a machine's incarnations, in order
 	beatDir     = "beat"     // beat/<inc>: an incarnation's heartbeat
 	claimDir    = "claims"   // claims/<share>/<n>: the claims on a share, in order
-	doneDir     = "done"     // done/<inc>/<n>: the jobs an incarnation finished
+	doneDir     = "done"     // done/<share>: a byte per job of the share, 1 once done
 	takeoverDir = "takeover" // takeover/<inc>: the heir of a dead incarnation
+	fateDir     = "fate"     // fate/<inc>: fixed size, "alive" until its heir rewrites it
 )
 
 func openStore(dir, digest string) (*store, error) {
@@ -47,7 +48,7 @@ func openStore(dir, digest string) (*store, error) {
 		return nil, fmt.Errorf("digest %q is not a folder name", digest)
 	}
 	root := filepath.Join(dir, digest)
-	for _, sub := range []string{tmpDir, incDir, beatDir, claimDir, doneDir, takeoverDir} {
+	for _, sub := range []string{tmpDir, incDir, beatDir, claimDir, doneDir, takeoverDir, fateDir} {
 		if err := os.MkdirAll(filepath.Join(root, sub), 0o777); err != nil {
 			return nil, err
 		}
@@ -110,6 +111,12 @@ func (st *store) append(name string, content []byte) (won bool, got []byte, err 
 	defer os.Remove(tmp)
 	linkErr := os.Link(tmp, st.path(name))
 	got, ok, err := st.read(name)
+	if err == nil && !ok && linkErr != nil {
+		// An NFS client may still hold "no such file" for the name from an
+		// earlier look; reading the folder makes it look again.
+		_, _ = os.ReadDir(filepath.Dir(st.path(name)))
+		got, ok, err = st.read(name)
+	}
 	if err != nil {
 		return false, nil, err
 	}

@@ -37,7 +37,6 @@ type incView struct {
 	// heir is the incarnation that took this one over, once known.
 	heir      string
 	takenJobs int
-	doneNext  int // the next done list to read
 
 	// What its heartbeat showed, and when (on this host's clock) its
 	// content last changed.
@@ -69,9 +68,10 @@ func claimName(share, n int) string {
 func incName(machine, n int) string {
 	return path.Join(incDir, strconv.Itoa(machine), strconv.Itoa(n))
 }
-func doneName(inc string, n int) string { return path.Join(doneDir, inc, strconv.Itoa(n)) }
-func beatName(inc string) string        { return path.Join(beatDir, inc) }
-func takeoverName(inc string) string    { return path.Join(takeoverDir, inc) }
+func doneFile(share int) string      { return path.Join(doneDir, strconv.Itoa(share)) }
+func beatName(inc string) string     { return path.Join(beatDir, inc) }
+func takeoverName(inc string) string { return path.Join(takeoverDir, inc) }
+func fateName(inc string) string     { return path.Join(fateDir, inc) }
 
 // applyClaim replays one claim record on a share: the same records in the
 // same order give every host the same answer to who took which jobs.
