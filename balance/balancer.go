@@ -100,34 +100,21 @@ func Join(dir, digest, self string, shares []Share, opts Options) (*Balancer, er
 		opts.ChunkDivisor = 8
 	}
 	b := &Balancer{
-		opts: opts, self: -1, idPos: map[string]pos{}, incs: map[string]*incView{},
+		opts: opts, self: -1, incs: map[string]*incView{},
 		inflight: map[pos]bool{}, incNext: make([]int, len(shares)),
 		interval: max(opts.Lease/8, 20*time.Millisecond),
 		idle:     min(max(opts.Lease/40, 10*time.Millisecond), 200*time.Millisecond),
 		stop:     make(chan struct{}), bgDone: make(chan struct{}), kick: make(chan struct{}, 1),
 	}
 	b.doneOut = make([]*os.File, len(shares))
+	var err error
+	if b.shares, b.idPos, err = viewShares(shares); err != nil {
+		return nil, err
+	}
 	for i, s := range shares {
 		if s.Machine == self {
 			b.self = i
 		}
-		if s.Costs != nil && len(s.Costs) != len(s.Jobs) {
-			return nil, fmt.Errorf("share of %s: %d costs for %d jobs", s.Machine, len(s.Costs), len(s.Jobs))
-		}
-		v := &shareView{machine: s.Machine, weight: s.Weight, ids: s.Jobs, back: len(s.Jobs),
-			prefix: make([]float64, len(s.Jobs)+1), done: make([]bool, len(s.Jobs))}
-		for j, id := range s.Jobs {
-			if _, dup := b.idPos[id]; dup {
-				return nil, fmt.Errorf("job %q is planned twice", id)
-			}
-			b.idPos[id] = pos{int32(i), int32(j)}
-			c := 1.0
-			if s.Costs != nil {
-				c = s.Costs[j]
-			}
-			v.prefix[j+1] = v.prefix[j] + c
-		}
-		b.shares = append(b.shares, v)
 	}
 	if b.self < 0 {
 		return nil, fmt.Errorf("machine %q has no share in the plan", self)

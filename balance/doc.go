@@ -15,10 +15,14 @@
 //     counts no links).
 //   - publish: write a temporary file, rename it to a name only its writer
 //     ever uses.
-//   - rewrite: overwrite a fixed-size file in place.
+//   - rewrite: overwrite bytes of a fixed-size file in place, so that no
+//     reader's cached size is ever stale (heartbeats, fates, done maps).
 //
 // The files, in the order a host creates them on Join:
 //   - plan (append once): the share layout; a later host checks it is its own.
+//   - done/<s> (linked once, fully sized): a byte per job of share s, set to 1
+//     by one pwrite when the job is done; synced with every heartbeat.
+//   - fate/<inc> (publish): "alive", until an heir rewrites it in place.
 //   - beat/<inc> (publish, then rewrite every lease/8): the heartbeat of an
 //     incarnation, a process that joined as machine m with a random nonce.
 //   - inc/<m>/<n> (append at the first free n): the incarnation's record.
@@ -29,21 +33,27 @@
 //     makes a claim; the loser reads record n, replays it, tries n+1. A claim
 //     takes 1/ChunkDivisor of what is left, so chunks are large while much is
 //     left and single jobs at the end.
-//   - done/<inc>/<n> (publish): lists of jobs the incarnation finished.
 //   - takeover/<inc> (append once): "takeover <heir> ...". A host that has
 //     watched another incarnation's heartbeat stay the same for a lease on its
 //     own monotonic clock, or that sees it closed, links this name; the one
-//     whose content reads back is the heir and owns every job the dead
-//     incarnation claimed (and inherited) that its done lists do not show
-//     finished, including claims it makes after the takeover. Its unclaimed
-//     jobs are stolen first by everyone. A restarted host takes over its own
-//     earlier incarnations at once and skips whatever is done.
+//     whose content reads back is the heir. It rewrites the dead one's fate
+//     file, then owns every job the dead one claimed (or inherited) that the
+//     done maps do not show done, including claims it makes after the
+//     takeover. The dead one's unclaimed jobs are stolen first by everyone. A
+//     restarted host takes over its own earlier incarnations at once.
+//
+// A host waits in Next while others hold unfinished jobs, since they may
+// die; it is done when nothing is unclaimed and the done maps show every
+// claimed job of every other incarnation done.
 //
 // # At least once, in one case
 //
-// A host paused past its lease (SIGSTOP, a suspended VM, a partition) finds
-// takeover/<its inc> before it hands out another job, drops what it held and
-// goes on as a new incarnation. The jobs it was running while paused were
+// A host paused past its lease (SIGSTOP, a suspended VM, a partition) sees
+// that its heartbeat stood still for half a lease or more, reads its fate
+// file before it hands out another job, finds it taken over, drops what it
+// held and goes on as a new incarnation. The jobs it was running while paused were
 // taken over too, and may finish on both hosts: that is the one case in which
-// a job runs twice. Everything else runs exactly once.
+// a job runs twice, and so can a job handed out in the instant between that
+// read and the heir's rewrite of the fate file. Everything else runs exactly
+// once.
 package balance

@@ -21,8 +21,8 @@ import (
 //     arbitration, used for every claim, incarnation and takeover.
 //   - publish: a fully written file is renamed to a name only its writer
 //     uses, so readers see all of it or nothing (done lists).
-//   - rewrite: a file of fixed size is overwritten in place (heartbeats), so
-//     a reader's cached size is never out of date.
+//   - rewrite: a file of fixed size is overwritten in place (heartbeats,
+//     fates, done maps), so a reader's cached size is never out of date.
 type store struct {
 	root string
 	// tmpPrefix makes temporary names unique across hosts and processes:

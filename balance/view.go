@@ -1,6 +1,7 @@
 package balance
 
 import (
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -24,6 +25,33 @@ type shareView struct {
 func (s *shareView) unclaimed() int { return s.back - s.front }
 
 func (s *shareView) cost(from, to int) float64 { return s.prefix[to] - s.prefix[from] }
+
+// viewShares makes the views of the planned shares, and the index from job
+// id to place.
+func viewShares(shares []Share) ([]*shareView, map[string]pos, error) {
+	views := make([]*shareView, len(shares))
+	idPos := map[string]pos{}
+	for i, s := range shares {
+		if s.Costs != nil && len(s.Costs) != len(s.Jobs) {
+			return nil, nil, fmt.Errorf("share of %s: %d costs for %d jobs", s.Machine, len(s.Costs), len(s.Jobs))
+		}
+		v := &shareView{machine: s.Machine, weight: s.Weight, ids: s.Jobs, back: len(s.Jobs),
+			prefix: make([]float64, len(s.Jobs)+1), done: make([]bool, len(s.Jobs))}
+		for j, id := range s.Jobs {
+			if _, dup := idPos[id]; dup {
+				return nil, nil, fmt.Errorf("job %q is planned twice", id)
+			}
+			idPos[id] = pos{int32(i), int32(j)}
+			c := 1.0
+			if s.Costs != nil {
+				c = s.Costs[j]
+			}
+			v.prefix[j+1] = v.prefix[j] + c
+		}
+		views[i] = v
+	}
+	return views, idPos, nil
+}
 
 // span is a run of a share's jobs that one claim took.
 type span struct{ share, from, to int32 }
