@@ -50,7 +50,7 @@ type Balancer struct {
 	st       *store
 	opts     Options
 	interval time.Duration // between heartbeats
-	idle     time.Duration // between looks at the others while idle
+	idle     time.Duration // the longest wait between looks at the others while idle
 	self     int           // this host's share
 	idPos    map[string]pos
 
@@ -103,7 +103,7 @@ func Join(dir, digest, self string, shares []Share, opts Options) (*Balancer, er
 		opts: opts, self: -1, incs: map[string]*incView{},
 		inflight: map[pos]bool{}, incNext: make([]int, len(shares)),
 		interval: max(opts.Lease/8, 20*time.Millisecond),
-		idle:     min(max(opts.Lease/40, 10*time.Millisecond), 200*time.Millisecond),
+		idle:     min(max(opts.Lease/40, 10*time.Millisecond), 100*time.Millisecond),
 		stop:     make(chan struct{}), bgDone: make(chan struct{}), kick: make(chan struct{}, 1),
 	}
 	b.doneOut = make([]*os.File, len(shares))
@@ -241,6 +241,7 @@ func (b *Balancer) register() error {
 func (b *Balancer) Next(ctx context.Context) (id string, ok bool, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	wait := 5 * time.Millisecond
 	for {
 		if b.closed {
 			return "", false, ErrClosed
@@ -271,8 +272,11 @@ func (b *Balancer) Next(ctx context.Context) (id string, ok bool, err error) {
 		select {
 		case <-ctx.Done():
 		case <-b.stop:
-		case <-time.After(b.idle):
+		case <-time.After(wait):
 		}
+		// Look again soon after going idle, when the last jobs of a sweep
+		// end, then less and less often.
+		wait = min(2*wait, b.idle)
 		b.observe()
 		b.mu.Lock()
 	}

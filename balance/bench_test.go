@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jobsplit/jobsplit/balance"
 )
@@ -83,4 +86,46 @@ func benchJobs(b *testing.B, dir string, stealing bool) {
 	if err := bal.Close(); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// BenchmarkSlowHost is the case of two hosts declared equal, one of
+// them really 4x slower. It reports in seconds the makespan with balance
+// (real host processes on a local folder, from the first Join to the last
+// Close), the static plan's (computed: the slow host's whole share) and the
+// ideal (total work over the hosts' total real speed, as measured in the
+// jobs they ran), and balanced/ideal, whose target is 1.15 or less.
+func BenchmarkSlowHost(b *testing.B) {
+	const jobs, jobTime, slow = 200, 10 * time.Millisecond, 4
+	var balanced, ideal, static float64
+	for range b.N {
+		s := newSweep(b, []string{b.TempDir()}, jobs, "BALANCE_MACHINES=2", "BALANCE_NO_SYNC=1",
+			fmt.Sprintf("BALANCE_JOB_US=%d", jobTime.Microseconds()))
+		s.waitOK(s.start("m0", fmt.Sprintf("BALANCE_SLOW=%d", slow)), s.start("m1"))
+		s.checkRuns()
+		speed := map[string]float64{} // jobs per second in jobs, by machine
+		var first, last int64
+		files, _ := filepath.Glob(filepath.Join(s.records, "*.busy"))
+		for _, name := range files {
+			var n int
+			var secs float64
+			var joined, closed int64
+			raw, err := os.ReadFile(name)
+			if _, err2 := fmt.Sscan(string(raw), &n, &secs, &joined, &closed); err != nil || err2 != nil || secs <= 0 {
+				b.Fatalf("%s: %q %v %v", name, raw, err, err2)
+			}
+			speed[strings.SplitN(filepath.Base(name), ".", 2)[0]] = float64(n) / secs
+			if first == 0 || joined < first {
+				first = joined
+			}
+			last = max(last, closed)
+		}
+		balanced += time.Duration(last - first).Seconds()
+		ideal += jobs / (speed["m0"] + speed["m1"])
+		static += jobs / 2 / speed["m0"]
+	}
+	n := float64(b.N)
+	b.ReportMetric(balanced/n, "balanced-s")
+	b.ReportMetric(static/n, "static-s")
+	b.ReportMetric(ideal/n, "ideal-s")
+	b.ReportMetric(balanced/ideal, "balanced/ideal")
 }

@@ -15,7 +15,7 @@ import (
 // sweep is one test sweep: host processes sharing a folder, each through
 // one of the views (one folder locally; two sshfs mounts of it).
 type sweep struct {
-	t       *testing.T
+	t       testing.TB
 	views   []string // the shared folder as each host sees it
 	records string   // where hosts write the rows of the jobs they ran
 	env     []string
@@ -34,7 +34,7 @@ type host struct {
 // deadline bounds every wait of the tests: a correct sweep takes seconds.
 const deadline = 60 * time.Second
 
-func newSweep(t *testing.T, views []string, jobs int, env ...string) *sweep {
+func newSweep(t testing.TB, views []string, jobs int, env ...string) *sweep {
 	s := &sweep{t: t, views: views, records: t.TempDir(), jobs: jobs}
 	s.env = append([]string{"TEST_BALANCE_HOST=1", "BALANCE_RECORDS=" + s.records,
 		fmt.Sprintf("BALANCE_JOBS=%d", jobs)}, env...)
@@ -154,7 +154,7 @@ func (s *sweep) rowCount() int {
 
 // waitFor polls a condition until it holds, failing the test at the
 // deadline.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	end := time.Now().Add(deadline)
 	for !cond() {
