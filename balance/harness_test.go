@@ -40,7 +40,10 @@ func newSweep(t testing.TB, views []string, jobs int, env ...string) *sweep {
 		fmt.Sprintf("BALANCE_JOBS=%d", jobs)}, env...)
 	t.Cleanup(func() {
 		for _, h := range s.hosts {
-			if h.cmd.ProcessState == nil {
+			select {
+			case err := <-h.done: // exited
+				h.done <- err
+			default:
 				_ = h.cmd.Process.Signal(syscall.SIGCONT)
 				_ = h.cmd.Process.Kill()
 				<-h.done

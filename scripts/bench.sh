@@ -89,3 +89,12 @@ for _ in 1 2 3; do
 done
 spread=$(printf '%s\n' "${perfs[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", 100 * (v[NR] - v[1]) / v[1] }')
 echo "perf $(printf '%.3f ' "${perfs[@]}")  spread ${spread}% (target <= 10% on an idle machine)"
+
+echo "== balance: cost per job (Next + Done) on a local folder and on sshfs; the 4x-slower host's makespan"
+repo=$(dirname "$(dirname "$bin")")
+sshfs_bench=0
+if [ -x /usr/sbin/sshd ] && command -v sshfs >/dev/null && [ -e /dev/fuse ]; then sshfs_bench=1; fi
+(cd "$repo" && JOBSPLIT_TEST_SSHFS=$sshfs_bench go test ./balance -run '^$' -bench 'Job' -benchtime 20000x |
+	awk '/^Benchmark/ { printf "%s  %.1f us/job (target < 1000 local; < 1000 sshfs, 1%% of a 0.1 s job)\n", $1, $3 / 1000 }')
+(cd "$repo" && go test ./balance -run '^$' -bench 'SlowHost' -benchtime 3x |
+	awk '/^Benchmark/ { for (i = 5; i < NF; i += 2) printf "%s %s  ", $(i + 1), $i; print "(target balanced/ideal <= 1.15)" }')
