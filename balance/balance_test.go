@@ -36,6 +36,7 @@ func runCases(t *testing.T, folders func(t *testing.T) (views []string, backing 
 		{"a 4x slower host is stolen from", slowHost},
 		{"kill -9 of a host: its work is taken over", killedHost},
 		{"a host paused past its lease notices and stops", pausedHost},
+		{"the heir of a dead host dies too", deadHeir},
 		{"a host that starts when the others are half done", lateHost},
 		{"a restarted host skips what is done anywhere", restartedHost},
 	}
@@ -125,6 +126,46 @@ func pausedHost(t *testing.T, views []string, backing string) {
 	if text, _ := os.ReadFile(warned[0]); !strings.Contains(string(text), "took over") {
 		t.Errorf("m1 did not report that its work was taken over; it said: %q", text)
 	}
+}
+
+// deadHeir kills a host, then the host that took over its work: the last
+// one takes over both, and still every job runs exactly once. The
+// survivors run two workers, one of which waits, holding a job, until the
+// end, so that the other is the one that takes over.
+func deadHeir(t *testing.T, views []string, backing string) {
+	s := newSweep(t, views, 90, "BALANCE_JOB_US=20000", "BALANCE_LEASE_MS=2000")
+	first := s.start("m1", "BALANCE_HOLD_AT=5")
+	hosts := map[string]*host{
+		"0": s.start("m0", "BALANCE_HOLD_AT=8", "BALANCE_WORKERS=2"),
+		"2": s.start("m2", "BALANCE_HOLD_AT=8", "BALANCE_WORKERS=2"),
+	}
+	waitFor(t, "m1 to hold its fifth job", func() bool { return fileExists(filepath.Join(s.records, "m1.holding")) })
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	heirOf := func(machine string) string {
+		taken, _ := filepath.Glob(filepath.Join(backing, "d1", "takeover", machine+".*"))
+		if len(taken) == 0 {
+			return ""
+		}
+		raw, _ := os.ReadFile(taken[0])
+		if f := strings.Fields(string(raw)); len(f) == 4 {
+			return strings.SplitN(f[1], ".", 2)[0]
+		}
+		return ""
+	}
+	var heir string
+	waitFor(t, "a takeover of m1", func() bool { heir = heirOf("1"); return heir != "" })
+	if err := hosts[heir].cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a takeover of m"+heir, func() bool { return heirOf(heir) != "" })
+	if err := os.WriteFile(filepath.Join(s.records, "release"), nil, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	survivor := hosts[map[string]string{"0": "2", "2": "0"}[heir]]
+	s.waitOK(survivor)
+	s.checkRuns()
 }
 
 func lateHost(t *testing.T, views []string, _ string) {

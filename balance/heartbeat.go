@@ -43,6 +43,14 @@ func (b *Balancer) beatOnce() {
 	if err := b.syncDone(); err != nil {
 		b.warn("balance: done map: " + err.Error())
 	}
+	// The fate file is read with every heartbeat too, so that a takeover is
+	// noticed within a beat even without a pause of this host's own (an
+	// unreachable folder, or a second process started as this machine).
+	if raw, _, err := b.st.read(fateName(me)); err == nil && parseFate(raw) != nil {
+		b.mu.Lock()
+		b.beatGap = true
+		b.mu.Unlock()
+	}
 	if err := b.st.rewrite(beatName(me), h.encode()); err != nil {
 		b.warn("balance: heartbeat: " + err.Error())
 	} else {

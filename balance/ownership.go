@@ -92,6 +92,12 @@ func (b *Balancer) probeTakeover(inc *incView) error {
 		return err
 	}
 	b.settle(inc, rec)
+	// An heir that died between its takeover and the rewrite of the fate
+	// file would leave the incarnation thinking itself alive: anyone who
+	// finds the takeover writes the same fate.
+	if fate, ok, err := b.st.read(fateName(inc.id)); err == nil && ok && parseFate(fate) == nil {
+		return b.st.rewrite(fateName(inc.id), encodeFate(&rec))
+	}
 	return nil
 }
 
