@@ -110,9 +110,11 @@ func (b *Balancer) readAllDone() error {
 		lo[s], hi[s] = -1, -1
 	}
 	for _, inc := range b.incs {
-		for _, sp := range inc.claims {
+		for k := range inc.claims {
+			sp := &inc.claims[k]
 			v := b.shares[sp.share]
-			for i := sp.from; i < sp.to; i++ {
+			from, to := sp.pending(v)
+			for i := from; i < to; i++ {
 				if !v.done[i] {
 					if lo[sp.share] < 0 || i < lo[sp.share] {
 						lo[sp.share] = i

@@ -124,9 +124,11 @@ func (b *Balancer) knownBacklog(inc *incView) []pos {
 		if b.resolve(m.id) != inc.id {
 			continue
 		}
-		for _, sp := range m.claims {
+		for k := range m.claims {
+			sp := &m.claims[k]
 			v := b.shares[sp.share]
-			for i := sp.from; i < sp.to; i++ {
+			from, to := sp.pending(v)
+			for i := from; i < to; i++ {
 				if !v.done[i] {
 					out = append(out, pos{sp.share, i})
 				}

@@ -56,6 +56,16 @@ func viewShares(shares []Share) ([]*shareView, map[string]pos, error) {
 // span is a run of a share's jobs that one claim took.
 type span struct{ share, from, to int32 }
 
+// pending moves a span's start past the jobs known done, which are most of
+// them in the order claims run, so that an idle host's looks at the claims
+// cost little more than the jobs still open.
+func (sp *span) pending(v *shareView) (from, to int32) {
+	for sp.from < sp.to && v.done[sp.from] {
+		sp.from++
+	}
+	return sp.from, sp.to
+}
+
 // incView is what this host knows of one incarnation: a process that
 // joined the sweep as some machine.
 type incView struct {
