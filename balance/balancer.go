@@ -280,6 +280,20 @@ func (b *Balancer) Close() error {
 	return errors.Join(err, b.st.rewrite(beatName(b.me), h.encode()))
 }
 
+// Counts are what this host did through balance, for the run's summary.
+type Counts struct {
+	Done     int // jobs it marked done
+	Stole    int // jobs it claimed from other machines' shares
+	TookOver int // unfinished jobs it inherited from dead hosts (or its own earlier runs)
+}
+
+// Counts returns what this host did so far.
+func (b *Balancer) Counts() Counts {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return Counts{Done: b.doneJobs, Stole: b.stole, TookOver: b.inherited}
+}
+
 // PlannedMachine is the machine the plan gave a job to, for the results'
 // planned_machine column.
 func (b *Balancer) PlannedMachine(id string) (string, bool) {

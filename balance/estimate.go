@@ -33,7 +33,7 @@ func (b *Balancer) victims() []victim {
 			measured[m] = true
 		}
 	}
-	add(b.self, b.doneJobs, b.doneCost, b.busy.Seconds(), 0)
+	add(b.self, b.doneJobs, b.doneCost, b.busySeconds(), 0)
 	for _, inc := range b.incs {
 		if inc.id == b.me || inc.heir != "" || inc.machine < 0 || inc.machine >= len(b.shares) || b.dead(inc) {
 			continue
@@ -66,12 +66,15 @@ func (b *Balancer) victims() []victim {
 		left, limit := math.Inf(1), math.Inf(1)
 		if rate[s] > 0 {
 			left = (v.cost(v.front, v.back) + held[s]) / rate[s]
-			if rate[b.self] > 0 {
-				limit = left * rate[b.self]
-			}
 		}
-		if !math.IsInf(limit, 1) && v.cost(v.back-1, v.back) > limit {
-			continue // even its last job would end sooner with its owner
+		// Only an owner seen at work (a measured rate, jobs in hand) is
+		// trusted to get to its last jobs itself: one that holds nothing may
+		// be stuck, or not yet started, and a thief must not wait for it.
+		if measured[s] && held[s] > 0 && rate[b.self] > 0 {
+			limit = left * rate[b.self] * (1 + 1e-9)
+			if v.cost(v.back-1, v.back) > limit {
+				continue // even its last job would end sooner with its owner
+			}
 		}
 		out = append(out, victim{share: s, left: left, limit: limit})
 	}

@@ -22,6 +22,10 @@ func TestVictims(t *testing.T) {
 	alive := func(doneJobs int, doneCost, busy float64) *beat {
 		return &beat{doneJobs: doneJobs, doneCost: doneCost, busy: busy}
 	}
+	working := func(h *beat, held float64) *beat {
+		h.backlog, h.backlogCost = int(held), held
+		return h
+	}
 	for _, c := range []struct {
 		name   string
 		shares []Share
@@ -55,11 +59,25 @@ func TestVictims(t *testing.T) {
 			want:   []int{2, 1},
 		},
 		{
-			name:   "no steal that the owner would finish sooner",
+			name:   "no steal that an owner at work would finish sooner",
+			shares: []Share{{Machine: "thief", Weight: 1}, {Machine: "fast", Weight: 1, Jobs: jobs("a", 1), Costs: []float64{1}}},
+			beats:  map[int]*beat{1: working(alive(100, 100, 1), 1)},
+			self:   alive(1, 1, 10),
+			want:   nil,
+		},
+		{
+			name:   "a steal from an owner that holds nothing, however fast",
 			shares: []Share{{Machine: "thief", Weight: 1}, {Machine: "fast", Weight: 1, Jobs: jobs("a", 1), Costs: []float64{1}}},
 			beats:  map[int]*beat{1: alive(100, 100, 1)},
 			self:   alive(1, 1, 10),
-			want:   nil,
+			want:   []int{1},
+		},
+		{
+			name:   "a steal of the last job from an equal owner",
+			shares: []Share{{Machine: "thief", Weight: 1}, {Machine: "peer", Weight: 1, Jobs: jobs("a", 1)}},
+			beats:  map[int]*beat{1: working(alive(3, 3, 0.3), 1)},
+			self:   alive(3, 3, 0.3),
+			want:   []int{1},
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -114,7 +114,7 @@ func (b *Balancer) observe() {
 // beatLocked is this host's heartbeat as of now.
 func (b *Balancer) beatLocked() beat {
 	b.beatSeq++
-	h := beat{seq: b.beatSeq, inflight: len(b.inflight), doneJobs: b.doneJobs, doneCost: b.doneCost, busy: b.busy.Seconds()}
+	h := beat{seq: b.beatSeq, inflight: len(b.inflight), doneJobs: b.doneJobs, doneCost: b.doneCost, busy: b.busySeconds()}
 	for _, p := range b.queue {
 		v := b.shares[p.share]
 		if !v.done[p.index] {
@@ -133,4 +133,14 @@ func (b *Balancer) beatLocked() beat {
 // not changed for a lease as watched on this host's own clock.
 func (b *Balancer) dead(inc *incView) bool {
 	return (inc.infoOK && inc.info.closed) || time.Since(inc.changed) >= b.opts.Lease
+}
+
+// busySeconds is how long this host has worked for the cost it finished:
+// up to now while it holds jobs, so that its rate falls while it is stuck
+// on a long one, and up to its latest Done while it waits with none.
+func (b *Balancer) busySeconds() float64 {
+	if len(b.inflight) > 0 {
+		return time.Since(b.joined).Seconds()
+	}
+	return b.busy.Seconds()
 }

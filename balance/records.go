@@ -108,7 +108,7 @@ type beat struct {
 	backlogCost float64 // their cost
 	doneJobs    int
 	doneCost    float64
-	busy        float64 // seconds from joining to its latest finished job, on its own clock
+	busy        float64 // seconds it worked for doneCost, on its own clock (see busySeconds)
 	closed      bool    // it left the sweep (Close)
 }
 

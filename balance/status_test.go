@@ -48,6 +48,9 @@ func TestReadStatus(t *testing.T) {
 	if ran != 12 {
 		t.Fatalf("m0 ran %d jobs; with m1 idle it should have stolen all 6 of m1's", ran)
 	}
+	if c := worker.Counts(); c != (balance.Counts{Done: 12, Stole: 6}) {
+		t.Errorf("m0's counts: %+v", c)
+	}
 
 	st := statusWhen(t, dir, func(st *balance.Status) bool { return st.Machines[1].Hosts[0].State == balance.Alive })
 	m0, m1 := st.Machines[0], st.Machines[1]
