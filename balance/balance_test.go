@@ -32,6 +32,7 @@ func runCases(t *testing.T, folders func(t *testing.T) (views []string, backing 
 		name string
 		run  func(t *testing.T, views []string, backing string)
 	}{
+		{"one host alone runs its plan as without balance", aloneHost},
 		{"every job claimed exactly once by 3 hosts", exactlyOnce},
 		{"a 4x slower host is stolen from", slowHost},
 		{"kill -9 of a host: its work is taken over", killedHost},
@@ -45,6 +46,24 @@ func runCases(t *testing.T, folders func(t *testing.T) (views []string, backing 
 			views, backing := folders(t)
 			c.run(t, views, backing)
 		})
+	}
+}
+
+func aloneHost(t *testing.T, views []string, _ string) {
+	s := newSweep(t, views, 50, "BALANCE_MACHINES=1")
+	h := s.start("m0")
+	s.waitOK(h)
+	runs := s.checkRuns()
+	rows, err := os.ReadFile(filepath.Join(s.records, "m0."+strconv.Itoa(h.cmd.Process.Pid)+".rows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for j := range s.jobs {
+		fmt.Fprintln(&want, jobID(j))
+	}
+	if string(rows) != want.String() || len(runs) != s.jobs {
+		t.Errorf("alone, m0 ran in this order:\n%s\nwant the plan's order", rows)
 	}
 }
 
