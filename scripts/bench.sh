@@ -138,3 +138,11 @@ cd "$repo"
 go test -run '^$' -bench 'Commit' -benchtime 2000x ./logs/ |
 	awk '/^BenchmarkCommit/ { sub(/^BenchmarkCommit\//, "", $1); sub(/-[0-9]+$/, "", $1);
 		printf "%-16s %8.1f us/job  %6.1f B/job  %5.3f syncs/job\n", $1, $3 / 1000, $5, $7 }'
+echo "== balance: cost per job (Next + Done) on a local folder and on sshfs; the 4x-slower host's makespan"
+repo=$(dirname "$(dirname "$bin")")
+sshfs_bench=0
+if [ -x /usr/sbin/sshd ] && command -v sshfs >/dev/null && [ -e /dev/fuse ]; then sshfs_bench=1; fi
+(cd "$repo" && JOBSPLIT_TEST_SSHFS=$sshfs_bench go test ./balance -run '^$' -bench 'Job' -benchtime 20000x |
+	awk '/^Benchmark/ { printf "%s  %.1f us/job (target < 1000 local; < 1000 sshfs, 1%% of a 0.1 s job)\n", $1, $3 / 1000 }')
+(cd "$repo" && go test ./balance -run '^$' -bench 'SlowHost' -benchtime 3x |
+	awk '/^Benchmark/ { for (i = 5; i < NF; i += 2) printf "%s %s  ", $(i + 1), $i; print "(target balanced/ideal <= 1.15)" }')
