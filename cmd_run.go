@@ -39,6 +39,8 @@ func newRunCommand(hard context.Context) *cli.Command {
 			&cli.StringFlag{Name: "halt", Value: "never", Usage: "stop after failures: never, soon,fail=N (no new jobs), now,fail=N (stop running ones too); N may be a percentage such as 10%"},
 			&cli.StringFlag{Name: "memfree", Usage: "start a job only while more than `SIZE` of memory is available (cgroup aware), such as 2GiB"},
 			&cli.Float64Flag{Name: "load", Usage: "start a job only while the load average is below `N`", DefaultText: "no limit"},
+			&cli.StringFlag{Name: "balance-dir", Usage: "share the work with the other hosts through folder `DIR` they all see: steal from slow hosts, take over dead ones", DefaultText: "the config's [balance] dir"},
+			&cli.BoolFlag{Name: "no-balance", Usage: "run the planned share only, even with a [balance] dir"},
 		),
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -56,6 +58,8 @@ func newRunCommand(hard context.Context) *cli.Command {
 				Halt:          c.String("halt"),
 				MemFree:       c.String("memfree"),
 				Load:          c.Float64("load"),
+				BalanceDir:    c.String("balance-dir"),
+				NoBalance:     c.Bool("no-balance"),
 				Stdin:         os.Stdin,
 				Stderr:        c.App.ErrWriter,
 				Hard:          hard,
@@ -78,6 +82,8 @@ type runOptions struct {
 	Halt          string
 	MemFree       string
 	Load          float64
+	BalanceDir    string
+	NoBalance     bool
 	Stdin         *os.File
 	Stderr        io.Writer
 	// Hard ends at a second Ctrl-C: running jobs are killed at once.
@@ -118,6 +124,9 @@ func runRun(ctx context.Context, opts runOptions) error {
 	defer display.Close()
 	runOpts.Machine, runOpts.Workers, runOpts.RetryFailed = machine, opts.Workers, opts.RetryFailed
 	runOpts.Version, runOpts.KillGrace, runOpts.Hard, runOpts.Events = version, opts.KillGrace, opts.Hard, display
+	if runOpts.Balance, err = balanceOptions(s, opts); err != nil {
+		return err
+	}
 	r, err := runner.New(s, runOpts)
 	var locked *runner.LockedError
 	if errors.As(err, &locked) {
@@ -131,7 +140,7 @@ func runRun(ctx context.Context, opts runOptions) error {
 	if !opts.Quiet {
 		ui.Header(opts.Stderr, machine, digest.Short(), share, r.Skipped(), r.Pending(), r.Workers())
 	}
-	if share == 0 {
+	if share == 0 && runOpts.Balance.Dir == "" {
 		fmt.Fprintf(opts.Stderr, "machine %s has no jobs in this plan: nothing to do\n", machine)
 		return nil
 	}
@@ -238,6 +247,29 @@ const arrayRules = "--shard, Slurm, PBS and Kubernetes count the machines from 0
 func arrayRanges(count int) string {
 	return fmt.Sprintf("sbatch --array=0-%[1]d, qsub -J 0-%[1]d, qsub -t 1-%[2]d (SGE), bsub -J 'name[1-%[2]d]', completions: %[2]d",
 		count-1, count)
+}
+
+// balanceOptions is where the run shares its work: --balance-dir, else
+// the config's [balance] dir, unless --no-balance.
+func balanceOptions(s *jobs.Sweep, opts runOptions) (runner.Balance, error) {
+	if opts.NoBalance {
+		if opts.BalanceDir != "" {
+			return runner.Balance{}, withHint(errors.New("--balance-dir and --no-balance: pass one of them"), "--no-balance runs the planned share only")
+		}
+		return runner.Balance{}, nil
+	}
+	b := runner.Balance{Dir: s.Paths.Abs().Balance, Lease: s.Config.Balance.Lease.Duration}
+	if opts.BalanceDir != "" {
+		b.Dir = opts.BalanceDir
+	}
+	if b.Dir == "" {
+		return b, nil
+	}
+	if st, err := os.Stat(b.Dir); err != nil || !st.IsDir() {
+		return b, withHint(fmt.Errorf("balance folder %s: not a folder jobsplit can use", b.Dir),
+			"make it (mkdir -p %s) on the shared file system every host sees, or pass --no-balance", b.Dir)
+	}
+	return b, nil
 }
 
 // askMachine asks on the terminal which machine this is.

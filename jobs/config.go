@@ -36,6 +36,7 @@ type Config struct {
 	Machines MachineConfig  `toml:"machines"`
 	Results  ResultConfig   `toml:"results"`
 	Logs     LogConfig      `toml:"logs"`
+	Balance  BalanceConfig  `toml:"balance"`
 	Params   map[string]any `toml:"params"`
 
 	// commandLine is the line of [job] command, for later messages.
@@ -84,6 +85,16 @@ type ResultConfig struct {
 type LogConfig struct {
 	Dir    string `toml:"dir"`
 	PerJob bool   `toml:"per_job"`
+}
+
+// BalanceConfig is the [balance] table: a folder the hosts share, where
+// they steal work from each other and take over dead hosts' work. It is
+// not part of the digest: the plan is the same with or without it.
+type BalanceConfig struct {
+	Dir string `toml:"dir"`
+	// Lease is how long a host's heartbeat may stand still before the
+	// others presume it dead (default 60s).
+	Lease Duration `toml:"lease"`
 }
 
 // Duration is a Go-style duration in the config ("90s", "2h").

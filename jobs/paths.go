@@ -12,20 +12,31 @@ type Paths struct {
 	Results string
 	// Logs is the folder of logs/<machine>.jsonl.gz.
 	Logs string
+	// Balance is the folder the hosts share to balance the work ([balance]
+	// dir), or "" for none.
+	Balance string
 }
 
 // PathsOf gives the paths a config names, with their defaults.
 func PathsOf(cfg *Config) Paths {
-	return Paths{
+	p := Paths{
 		Results: cfg.Input(cfg.Results.Dir, "results"),
 		Logs:    cfg.Input(cfg.Logs.Dir, "logs"),
 	}
+	if cfg.Balance.Dir != "" {
+		p.Balance = cfg.Input(cfg.Balance.Dir, "")
+	}
+	return p
 }
 
 // Abs is the paths made absolute, for what a run writes and shows: its
 // messages name files the same wherever the run was started from.
 func (p Paths) Abs() Paths {
-	return Paths{Results: absPath(p.Results), Logs: absPath(p.Logs)}
+	abs := Paths{Results: absPath(p.Results), Logs: absPath(p.Logs)}
+	if p.Balance != "" {
+		abs.Balance = absPath(p.Balance)
+	}
+	return abs
 }
 
 // absPath is path made absolute; a path that cannot be (no working

@@ -77,6 +77,9 @@ type Display struct {
 	failed  int
 	started time.Time
 	running map[string]*shownJob
+	// moved are the jobs of other machines' shares this host ran (with
+	// balance): they add to its total.
+	moved   map[string]bool
 	waiting string
 	// shown are the columns of each line the live display drew last, to
 	// clear them even after the terminal was resized.
@@ -100,7 +103,7 @@ func NewDisplay(w io.Writer, opts Options) *Display {
 	if opts.Mode == Live {
 		opts.Every = liveEvery
 	}
-	return &Display{w: w, opts: opts, running: map[string]*shownJob{}}
+	return &Display{w: w, opts: opts, running: map[string]*shownJob{}, moved: map[string]bool{}}
 }
 
 func terminalWidth(w io.Writer) func() int {
@@ -155,6 +158,10 @@ func (d *Display) JobStarted(e runner.JobStart) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.running[e.Job] = &shownJob{id: e.Job, attempt: e.Attempt, started: e.Time, fraction: -1}
+	if e.Planned != "" && e.Planned != d.machine && !d.moved[e.Job] {
+		d.moved[e.Job] = true
+		d.total++
+	}
 }
 
 // JobOutput is not shown: the log has it.

@@ -40,6 +40,9 @@ func Summary(w io.Writer, s *runner.Summary) {
 	if len(s.EarlierFailed) > 0 {
 		fmt.Fprintf(w, "failed in an earlier run, not retried (pass --retry-failed): %s\n", ListIDs(s.EarlierFailed))
 	}
+	if s.Stole+s.TookOver > 0 {
+		fmt.Fprintf(w, "balance: ran %s stolen from slower hosts and %s taken over from dead ones\n", plural.Of(s.Stole, "job"), plural.Of(s.TookOver, "job"))
+	}
 	if s.NotStarted > 0 {
 		fmt.Fprintf(w, "not started: %s (run again to run them)\n", CountJobs(s.NotStarted))
 	}

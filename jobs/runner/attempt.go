@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -75,7 +76,11 @@ type ended struct {
 func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt int, final bool, grant resources.Grant) (results.Status, <-chan struct{}) {
 	files := newAttemptFiles(r.files.workDir, i, attempt)
 	_ = r.files.log.JobStart(job.ID, attempt)
-	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now()})
+	planned := r.opts.Machine
+	if r.balancer != nil {
+		planned, _ = r.balancer.PlannedMachine(job.ID)
+	}
+	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now(), Planned: planned})
 	var out process.Ending
 	if err := files.create(); err != nil {
 		// A temp folder that is full or gone: the attempt fails, saying
@@ -208,6 +213,12 @@ func (r *Runner) record(e ended) {
 		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")
 		r.stop(err)
 		return
+	}
+	if r.balancer != nil && e.final && e.status != results.StatusInterrupted {
+		// The job is closed for every host: its row is on disk.
+		if err := r.balancer.Done(e.job.ID); err != nil {
+			r.stop(fmt.Errorf("balance folder %s: %w", r.opts.Balance.Dir, err))
+		}
 	}
 	r.tally.jobEnded(e.job.ID, e.status, e.reason)
 	r.events.JobEnded(JobEnd{

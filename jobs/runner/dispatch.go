@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -63,6 +64,50 @@ func newAdmission(s *jobs.Sweep, m machines.Machine, workers int) (*admission, e
 	return &admission{grants: used, ledger: ledger, kinds: kinds, queue: queue, released: make(chan struct{}, 1)}, nil
 }
 
+// item is job i as the queue holds it.
+func (r *Runner) item(i int32) resources.Item {
+	item := resources.Item{Job: int(i)}
+	if r.sweep.Needs != nil {
+		item.Kind, item.Priority = r.sweep.Needs.Kind(int(i)), r.sweep.Needs.Priority(int(i))
+	}
+	return item
+}
+
+// claim queues the next job the balancer hands this host, and reports
+// false when there is none: no balancer, the sweep is done everywhere, or
+// feeding stopped. A job this host closed in an earlier run is marked done
+// in the folder instead. The balancer waits while other hosts hold
+// unfinished jobs, since they may die and leave them.
+func (r *Runner) claim(ctx context.Context) bool {
+	if r.balancer == nil {
+		return false
+	}
+	for {
+		id, ok, err := r.balancer.Next(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.stop(fmt.Errorf("balance folder %s: %w", r.opts.Balance.Dir, err))
+			return false
+		case err != nil, !ok:
+			return false
+		}
+		i := r.sweep.Pool.Index(id)
+		if i < 0 {
+			r.stop(fmt.Errorf("balance folder %s: job %q is not in this sweep", r.opts.Balance.Dir, id))
+			return false
+		}
+		if r.closed[id] {
+			if err := r.balancer.Done(id); err != nil {
+				r.stop(fmt.Errorf("balance folder %s: %w", r.opts.Balance.Dir, err))
+				return false
+			}
+			continue
+		}
+		r.admission.queue.Push(r.item(int32(i)))
+		return true
+	}
+}
+
 // release gives a finished job's room back and wakes the dispatcher.
 func (a *admission) release(g resources.Grant) {
 	a.mu.Lock()
@@ -87,17 +132,20 @@ func (a *admission) next() (resources.Item, resources.Grant, bool) {
 // many it started.
 func (r *Runner) dispatch(feedCtx, runCtx context.Context, running *sync.WaitGroup) int {
 	a := r.admission
-	for _, i := range r.pending {
-		item := resources.Item{Job: int(i)}
-		if r.sweep.Needs != nil {
-			item.Kind, item.Priority = r.sweep.Needs.Kind(int(i)), r.sweep.Needs.Priority(int(i))
+	if r.balancer == nil {
+		for _, i := range r.pending {
+			a.queue.Push(r.item(i))
 		}
-		a.queue.Push(item)
 	}
 	started := 0
 	headSince, head := time.Now(), -1
-	for a.queue.Len() > 0 {
+	for {
+		// The guards first: a job claimed from the balance folder is not
+		// held back while memory is short.
 		if r.guard.active() && !r.guard.wait(feedCtx, r.events) {
+			return started
+		}
+		if a.queue.Len() == 0 && !r.claim(feedCtx) {
 			return started
 		}
 		if feedCtx.Err() != nil {
@@ -131,5 +179,4 @@ func (r *Runner) dispatch(feedCtx, runCtx context.Context, running *sync.WaitGro
 			r.runJob(runCtx, int32(item.Job), grant)
 		}()
 	}
-	return started
 }

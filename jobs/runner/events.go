@@ -58,6 +58,9 @@ type JobStart struct {
 	Job     string
 	Attempt int
 	Time    time.Time
+	// Planned is the machine the plan gave the job to: another than the
+	// run's when this host stole it or took it over (with balance).
+	Planned string
 }
 
 // Output is one line of a job's output.
@@ -119,6 +122,9 @@ type Summary struct {
 	// NotStarted are the pending jobs that never started: the run was
 	// halted, interrupted or stopped first.
 	NotStarted int
+	// Stole and TookOver count the jobs this host ran from other hosts'
+	// shares, from live hosts and from dead ones (with balance).
+	Stole, TookOver int
 	// FailedIDs are the jobs whose latest attempt in this run failed,
 	// timed out or left a bad result.
 	FailedIDs []string

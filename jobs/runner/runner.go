@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jobsplit/jobsplit/balance"
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/jobs/process"
 	"github.com/jobsplit/jobsplit/logs"
@@ -40,6 +41,9 @@ type Options struct {
 	Hard context.Context
 	// Events receives what happens; nil means nobody listens.
 	Events Events
+	// Balance shares the work with other hosts through a folder; its zero
+	// value runs the static share only.
+	Balance Balance
 }
 
 // DefaultKillGrace is the time a stopped job gets between SIGTERM and SIGKILL.
@@ -67,6 +71,12 @@ type Runner struct {
 	// lastAttempt is each job's latest attempt number in earlier runs;
 	// read-only once the run starts.
 	lastAttempt map[string]int
+	// closed are the jobs of the share that earlier runs closed (ok, or
+	// failed and not retried): with balance, the other hosts learn them.
+	closed map[string]bool
+	// balancer hands out the jobs when the run balances through a shared
+	// folder; nil runs the planned share in run order.
+	balancer *balance.Balancer
 	// digest is written in every result row (Sweep.ResultDigest).
 	digest string
 	// paths are the sweep's, absolute.
@@ -118,7 +128,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	}
 	var err error
 	r := &Runner{
-		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{},
+		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{}, closed: map[string]bool{},
 		digest: s.ResultDigest(), paths: s.Paths.Abs(), recordSlots: make(chan struct{}, maxRecording),
 	}
 	if r.events == nil {
@@ -130,7 +140,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	if r.admission, err = newAdmission(s, m, opts.Workers); err != nil {
 		return nil, err
 	}
-	if len(share.Jobs) == 0 {
+	if len(share.Jobs) == 0 && opts.Balance.Dir == "" {
 		return r, nil // nothing to run, nothing to write
 	}
 	// Take the machine's lock before reading what is done: a second run
@@ -164,10 +174,12 @@ func (r *Runner) readDone() error {
 		case !seen, state.Status == results.StatusInterrupted:
 		case state.Status == results.StatusOK:
 			r.skipped++
+			r.closed[id] = true
 			continue
 		case !retryFailed:
 			r.skipped++
 			r.earlierFailed = append(r.earlierFailed, id)
+			r.closed[id] = true
 			continue
 		}
 		r.pending = append(r.pending, i)
@@ -211,6 +223,13 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	}
 	r.files = files
 	defer files.removeWorkDir()
+	if r.opts.Balance.Dir != "" {
+		if r.balancer, err = r.joinBalance(); err != nil {
+			files.close()
+			return nil, err
+		}
+		defer r.balancer.Close()
+	}
 	started := time.Now()
 	r.tally.start(len(r.share.Jobs), r.skipped)
 	// The run's start is on disk before its first job: a run killed at
@@ -248,7 +267,13 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 
 	// Every job has ended and its row is written: close the files and sum up.
 	sum := r.tally.summary(time.Since(started))
-	sum.Machine, sum.NotStarted, sum.EarlierFailed = r.opts.Machine, len(r.pending)-fed, r.earlierFailed
+	sum.Machine, sum.EarlierFailed = r.opts.Machine, r.earlierFailed
+	if r.balancer == nil {
+		sum.NotStarted = len(r.pending) - fed
+	} else {
+		counts := r.balancer.Counts()
+		sum.Stole, sum.TookOver = counts.Stole, counts.TookOver
+	}
 	sum.ResultsPath, sum.LogPath = files.results.Path(), files.log.Path()
 	_ = files.log.RunEnd(logs.RunEnd{
 		Total: sum.Total, OK: sum.OK, Failed: sum.Failed, Timeout: sum.Timeout,
