@@ -275,6 +275,11 @@ func runArgs(s *jobs.Sweep, opts emitOptions) ([]string, error) {
 	if opts.Workers > 0 {
 		args = append(args, "-j", strconv.Itoa(opts.Workers))
 	}
+	// The tasks of the array balance among themselves through the
+	// config's folder, named absolutely for the nodes.
+	if dir := s.Paths.Abs().Balance; dir != "" {
+		args = append(args, "--balance-dir", dir)
+	}
 	return args, nil
 }
 
