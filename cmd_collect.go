@@ -117,13 +117,14 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 		return err
 	}
 	if opts.Missing != "" {
-		err := results.WriteFileAtomic(opts.Missing, func(w io.Writer) error {
-			if _, err := io.WriteString(w, s.MissingHeader()); err != nil {
-				return err
-			}
-			return c.WriteMissing(w)
-		})
-		if err != nil {
+		// The pool is a plain CSV; its parent file links it to this sweep.
+		// Written together, the parent file first: a crash between the
+		// renames never leaves the new pool without its link.
+		parent := results.PendingFile{Path: jobs.ParentFile(opts.Missing), Write: func(w io.Writer) error {
+			_, err := io.WriteString(w, s.MissingParent())
+			return err
+		}}
+		if err := results.WriteFilesAtomic(parent, results.PendingFile{Path: opts.Missing, Write: c.WriteMissing}); err != nil {
 			return err
 		}
 	}

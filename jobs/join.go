@@ -34,8 +34,9 @@ func (s *Sweep) ResultDigest() string {
 	return s.Plan.Digest.String()
 }
 
-// MissingHeader is the first line of a pool of missing jobs: it names the
-// sweep they belong to.
-func (s *Sweep) MissingHeader() string {
-	return "# jobsplit: re-plan of digest " + s.ResultDigest() + "\n"
+// MissingParent is the content of the parent file written beside a pool of
+// this sweep's missing jobs (see ParentFile): it names the sweep they
+// belong to.
+func (s *Sweep) MissingParent() string {
+	return ParentFileText(s.ResultDigest())
 }

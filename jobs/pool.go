@@ -25,10 +25,13 @@ type Pool struct {
 	Source string
 	// Columns are the parameter names, in the order the source gave them.
 	Columns []string
-	// Parent is the digest of the sweep this pool re-plans, from a
-	// "# jobsplit: re-plan of digest" line written by collect-results
-	// --missing; "" for an ordinary pool.
+	// Parent is the digest of the sweep this pool re-plans, from the
+	// parent file collect-results --missing writes beside it (see
+	// ParentFile) or from the "# jobsplit: re-plan of digest" first line
+	// it wrote before; "" for an ordinary pool.
 	Parent string
+	// ParentFile is the parent file Parent was read from, "" when none.
+	ParentFile string
 
 	kind     poolKind
 	text     string
