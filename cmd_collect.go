@@ -42,6 +42,10 @@ func newCollectCommand() *cli.Command {
 	}
 }
 
+// notOKListed is how many failed and how many missing jobs collect-results
+// and status list by id and parameters; --missing FILE writes them all.
+const notOKListed = 10
+
 type collectOptions struct {
 	Sweep      jobs.Options
 	Paths      []string
@@ -141,6 +145,11 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 	}
 	if err := writeSummary(stdout, stderr, c.Summary, opts.JSON); err != nil {
 		return err
+	}
+	if !opts.JSON {
+		if err := c.WriteNotOK(stderr, notOKListed); err != nil {
+			return err
+		}
 	}
 	if !c.Summary.Complete {
 		if !opts.JSON {

@@ -29,6 +29,7 @@ type Collection struct {
 type JobOutcome struct {
 	PlannedJob
 	Status   Status // status of the kept row; "" when no row was found
+	RanOn    string // the machine that ran the kept row; "" when no row was found
 	Attempts int    // rows found for the job, across files
 }
 
@@ -108,6 +109,7 @@ func (c *Collection) NotOK() []JobOutcome {
 		o := JobOutcome{PlannedJob: c.plan.Jobs[j], Attempts: int(a.rows)}
 		if a.seen() {
 			o.Status = Status(a.cells[c.files[a.file].col[colStatus]])
+			o.RanOn = a.cells[c.files[a.file].col[colMachine]]
 		}
 		out = append(out, o)
 	}

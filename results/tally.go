@@ -87,6 +87,7 @@ func (s *slots) offer(job int32, k *attemptKey, file, line int32, rec []string, 
 // machineTime sums the attempts a machine ran.
 type machineTime struct {
 	total, longest time.Duration
+	okRows         int // ok rows of planned jobs
 }
 
 // fileTally is what one results file says beyond its rows.
@@ -161,14 +162,14 @@ func tallyFile(path string, file int32, ix *planIndex, s *slots, allowMixed bool
 		if err != nil {
 			return nil, err
 		}
-		t.addTime(rec[r.col[colMachine]], k.duration)
+		t.addTime(rec[r.col[colMachine]], k.duration, k.status == StatusOK)
 		s.offer(job, &k, file, line, rec, arena)
 	}
 	t.torn = r.torn
 	return t, nil
 }
 
-func (t *fileTally) addTime(machine string, d time.Duration) {
+func (t *fileTally) addTime(machine string, d time.Duration, ok bool) {
 	mt := t.time[machine]
 	if mt == nil {
 		mt = &machineTime{}
@@ -176,6 +177,9 @@ func (t *fileTally) addTime(machine string, d time.Duration) {
 	}
 	mt.total += d
 	mt.longest = max(mt.longest, d)
+	if ok {
+		mt.okRows++
+	}
 }
 
 // ResultFiles expands paths into the results files they name, in order: a
