@@ -78,6 +78,15 @@ func (p *Pool) ID(i int) string {
 	return p.ids[p.refs[i].key]
 }
 
+// AppendID appends the id of the i-th job in id order to dst, without
+// allocating when dst has room.
+func (p *Pool) AppendID(dst []byte, i int) []byte {
+	if p.hashed() {
+		return appendKey(dst, p.refs[i].key)
+	}
+	return append(dst, p.ids[p.refs[i].key]...)
+}
+
 // appendKey appends a hashed id: 16 hex digits.
 func appendKey(dst []byte, key uint64) []byte {
 	var raw [8]byte

@@ -15,19 +15,36 @@ import (
 // more there are. It writes nothing when every job is ok.
 func (c *Collection) WriteNotOK(w io.Writer, limit int) error {
 	params := c.plan.Params
+	back := c.rowBack()
+	defer back.close()
 	var failed, missing notOKList
 	failed.limit, missing.limit = limit, limit
-	for _, o := range c.NotOK() {
-		if o.Status == "" {
-			missing.add(o, params, "planned on "+o.Machine)
-			continue
+	err := c.eachNotOK(func(j int, st Status) error {
+		list := &failed
+		if st == "" {
+			list = &missing
 		}
-		failed.add(o, params, fmt.Sprintf("%s on %s, %s", o.Status, o.RanOn, plural(o.Attempts, "attempt")))
+		if list.n++; len(list.lines) >= list.limit {
+			return nil
+		}
+		o, err := c.outcome(j, st, back)
+		if err != nil {
+			return err
+		}
+		what := "planned on " + o.Machine
+		if st != "" {
+			what = fmt.Sprintf("%s on %s, %s", o.Status, o.RanOn, plural(o.Attempts, "attempt"))
+		}
+		list.lines = append(list.lines, [3]string{o.ID, paramText(params, o.Params), what})
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	var b strings.Builder
 	failed.write(&b, "failed")
 	missing.write(&b, "missing")
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 
@@ -36,13 +53,6 @@ type notOKList struct {
 	limit int
 	n     int
 	lines [][3]string // id, parameters, what happened
-}
-
-func (l *notOKList) add(o JobOutcome, params []string, what string) {
-	l.n++
-	if len(l.lines) < l.limit {
-		l.lines = append(l.lines, [3]string{o.ID, paramText(params, o.Params), what})
-	}
 }
 
 func (l *notOKList) write(b *strings.Builder, kind string) {

@@ -80,16 +80,10 @@ func seconds(d time.Duration) float64 {
 	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
 }
 
-func (c *Collection) summarize(ix *planIndex) Summary {
-	s := Summary{Digest: c.plan.Digest}
-	s.Machines = make([]MachineSummary, len(ix.machines))
-	row := make(map[string]int, len(ix.machines))
-	for i, name := range ix.machines {
-		s.Machines[i].Machine = name
-		row[name] = i
-	}
-	// line returns the summary line of a machine, adding one for a machine
-	// only seen in rows.
+func (c *Collection) summarize() Summary {
+	s := Summary{Digest: c.plan.Digest, Machines: []MachineSummary{}}
+	row := make(map[string]int)
+	// line returns the summary line of a machine, adding one if needed.
 	line := func(name string) *MachineSummary {
 		i, ok := row[name]
 		if !ok {
@@ -99,35 +93,35 @@ func (c *Collection) summarize(ix *planIndex) Summary {
 		}
 		return &s.Machines[i]
 	}
-	for j := range c.jobs {
-		a, planned := &c.jobs[j], &s.Machines[ix.machine[j]]
-		planned.Planned++
-		if !a.seen() {
-			planned.Missing++
-			continue
+	last, at := "", -1
+	for j := range c.state {
+		// Plan order keeps a machine's jobs together: look its line up once.
+		if name := c.src.Machine(j); at < 0 || name != last {
+			last = name
+			line(name)
+			at = row[name]
 		}
-		runner := line(a.cells[c.files[a.file].col[colMachine]])
-		if a.ok {
-			runner.OK++
-			runner.Duplicates-- // the kept ok row is no duplicate
-		} else {
-			runner.Failed++
-		}
-		if runner.Machine != planned.Machine {
-			runner.Taken++
+		m := &s.Machines[at]
+		m.Planned++
+		if c.state[j].Load() == 0 {
+			m.Missing++
 		}
 	}
-	for _, t := range c.files {
+	planned := len(s.Machines)
+	for _, t := range c.tallies {
 		s.Dropped += t.dropped
-		for name, mt := range t.time {
+		for name, mt := range t.machines {
 			m := line(name)
+			m.OK += mt.ok
+			m.Failed += mt.failed
+			m.Taken += mt.taken
+			m.Duplicates += mt.okRows - mt.ok // the kept ok row is no duplicate
 			m.Total += mt.total
 			m.Longest = max(m.Longest, mt.longest)
-			m.Duplicates += mt.okRows
 		}
 	}
 	// Machines that only ran jobs (none planned on them) follow, by name.
-	slices.SortFunc(s.Machines[len(ix.machines):], func(a, b MachineSummary) int { return strings.Compare(a.Machine, b.Machine) })
+	slices.SortFunc(s.Machines[planned:], func(a, b MachineSummary) int { return strings.Compare(a.Machine, b.Machine) })
 	for _, m := range s.Machines {
 		s.Total.Planned += m.Planned
 		s.Total.OK += m.OK
