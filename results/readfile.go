@@ -29,6 +29,7 @@ type resultsFile struct {
 
 	dataStart int64 // offset of the first byte after the header
 	dataLine  int   // line number there
+	index     int   // position among the files collected
 }
 
 // openResultsFile opens path and reads its header. The errors are *InputError;

@@ -92,15 +92,15 @@ func (c *Collection) WriteTable(w io.Writer) error {
 	}
 	rec := make([]string, len(c.Columns))
 	write := func(j int) error {
-		row, _, err := back.row(j)
+		row, rf, err := back.row(j)
 		if err != nil {
 			return err
 		}
 		var params []string
-		if fills[back.file] {
+		if fills[rf.index] {
 			params = c.src.Params(j)
 		}
-		for k, src := range c.outMap[back.file] {
+		for k, src := range c.outMap[rf.index] {
 			switch {
 			case src >= 0:
 				rec[k] = row[src]
@@ -221,7 +221,6 @@ type rowBack struct {
 	c       *Collection
 	readers []*rowReader
 	chunk   int
-	file    int // the file of the row read last
 }
 
 func (c *Collection) rowBack() *rowBack {
@@ -234,7 +233,6 @@ func (c *Collection) rowBack() *rowBack {
 // row returns planned job j's kept row and its file.
 func (b *rowBack) row(j int) ([]string, *resultsFile, error) {
 	file, off, _ := unpackState(b.c.state[j].Load())
-	b.file = file
 	rr := b.readers[file]
 	if rr == nil {
 		was := b.c.files[file]

@@ -155,6 +155,7 @@ func (w *worker) tallyFile(file int) (*fileTally, error) {
 	if err != nil {
 		return nil, err
 	}
+	rf.index = file
 	c.files[file] = rf // before any row of it is kept, so other readers see it
 	t := &fileTally{machines: make(map[string]*machineTally)}
 	rr := newRowReader(rf, 4*seqChunk)
