@@ -109,7 +109,7 @@ for rows in ${BENCH_JOIN_ROWS:-2000000 4000000}; do
 		dir="$work/join-$rows-$width"
 		"$work/sweepgen" -jobs "$rows" -hosts 8 -results "$width" "$dir"
 		cd "$dir"
-		avail=$(awk '/MemAvailable/ { printf "%d", $2 * 1024 }' /proc/meminfo)
+		avail=$(awk '/MemAvailable/ { printf "%.0f", $2 * 1024 }' /proc/meminfo)
 		need=$((rows * (2000 + 200 * width)))
 		with_mlr=$([ "$need" -lt "$avail" ] && echo yes || echo no)
 		tc=() ts=() tm=() mc=() ms=() mm=() r_cm=() r_sc=()
