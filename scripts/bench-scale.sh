@@ -28,19 +28,21 @@ echo "generating a sweep of $jobs jobs, 8 machines, $width result columns..." >&
 cd "$work/sweep"
 echo "== $jobs jobs: pool $(du -m jobs.csv | cut -f1) MiB, results $(du -sm results | cut -f1) MiB in 8 files"
 
-# one run with GNU time -v: "wall-seconds peak-MiB"
+# one run with GNU time -v: "wall-seconds cpu-seconds peak-MiB"; CPU time
+# (user + system) varies less than wall time on a shared machine.
 measure() {
 	/usr/bin/time -v "$@" 2>"$work/time.txt" >/dev/null || { tail -n 30 "$work/time.txt" >&2; return 1; }
 	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
-		/Maximum resident set size/ { m = $2 / 1024 } END { printf "%.2f %.0f", s, m }' "$work/time.txt"
+		/User time|System time/ { c += $2 }
+		/Maximum resident set size/ { m = $2 / 1024 } END { printf "%.2f %.2f %.0f", s, c, m }' "$work/time.txt"
 }
-row() { # command, jobsplit "t m", peer name, peer "t m"
-	read -r jt jm <<<"$2"
-	read -r pt pm <<<"$4"
-	printf '%-16s %8ss %7s MiB   %-14s %8ss %7s MiB   time %sx\n' "$1" "$jt" "$jm" "$3" "$pt" "$pm" \
-		"$(awk -v a="$jt" -v b="$pt" 'BEGIN { printf "%.2f", a / b }')"
+row() { # command, jobsplit "wall cpu peak", peer name, peer "wall cpu peak"
+	read -r jt jc jm <<<"$2"
+	read -r pt pc pm <<<"$4"
+	printf '%-16s %8ss %8ss %7s MiB   %-8s %8ss %8ss %7s MiB   wall %sx\n' "$1" "$jt" "$jc" "$jm" "$3" "$pt" "$pc" "$pm" \
+		"$(awk -v a="$jt" -v b="$pt" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }')"
 }
-printf '%-16s %9s %11s   %-14s %9s %11s\n' command time peak peer time peak
+printf '%-16s %9s %9s %11s   %-8s %9s %9s %11s\n' command wall cpu peak peer wall cpu peak
 for _ in $(seq "$runs"); do
 	row plan "$(measure "$bin" plan)" shuf "$(measure shuf jobs.csv)"
 	peer=$(measure mlr --icsv --ocsv cat results/*.csv)
