@@ -84,6 +84,18 @@ func (p *Pool) AppendID(dst []byte, i int) []byte {
 	if p.hashed() {
 		return appendKey(dst, p.refs[i].key)
 	}
+	// An id in the first column, unquoted, is read from the row itself:
+	// collect-results reads millions of ids in random order, and one
+	// memory access fewer a job shows.
+	if p.idColumn == 0 && p.kind == csvPool {
+		if row := p.text[p.refs[i].at:]; row != "" && row[0] != '"' {
+			end := strings.IndexAny(row, ",\r\n")
+			if end < 0 {
+				end = len(row)
+			}
+			return append(dst, row[:end]...)
+		}
+	}
 	return append(dst, p.ids[p.refs[i].key]...)
 }
 

@@ -110,3 +110,47 @@ func loadTestSweep(t *testing.T, dir, pool string) *Sweep {
 	}
 	return s
 }
+
+// TestPoolAppendID: AppendID gives every job's ID, whichever way the pool
+// holds it (first column or not, quoted, CRLF, hashed, a grid, lines).
+func TestPoolAppendID(t *testing.T) {
+	pools := map[string]string{
+		"id first":         "id,x\nb,2\na,1\nc,3",
+		"id first, crlf":   "id,x\r\nb,2\r\na,1\r\n",
+		"id only":          "id\nb\na\r\nc",
+		"quoted ids":       "id,x\n\"b,1\",2\n\"a\"\"q\",1\nplain,3\n",
+		"id last":          "x,id\n2,b\n1,a\n",
+		"id middle, crlf":  "x,id,y\r\n2,b,0\r\n1,a,0\r\n",
+		"hashed":           "x,y\n1,2\n3,4\n",
+		"blank lines, bom": "\ufeffid,x\n\nb,2\n\na,1\n",
+	}
+	for name, text := range pools {
+		t.Run(name, func(t *testing.T) {
+			p, err := ReadCSV(strings.NewReader(text), "jobs.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf []byte
+			for i := range p.Len() {
+				if buf = p.AppendID(buf[:0], i); string(buf) != p.ID(i) {
+					t.Errorf("job %d: AppendID %q, ID %q", i, buf, p.ID(i))
+				}
+			}
+		})
+	}
+	grid, err := GridPool(map[string]any{"x": []any{int64(1), int64(2)}}, "jobsplit.toml", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := ReadLines(strings.NewReader("a\nb\n"), "jobs.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*Pool{grid, lines} {
+		for i := range p.Len() {
+			if got := string(p.AppendID(nil, i)); got != p.ID(i) {
+				t.Errorf("%s job %d: AppendID %q, ID %q", p.Source, i, got, p.ID(i))
+			}
+		}
+	}
+}
