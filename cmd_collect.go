@@ -42,6 +42,10 @@ func newCollectCommand() *cli.Command {
 	}
 }
 
+// notOKListed is how many failed and how many missing jobs collect-results
+// and status list by id and parameters; --missing FILE writes them all.
+const notOKListed = 10
+
 type collectOptions struct {
 	Sweep      jobs.Options
 	Paths      []string
@@ -117,13 +121,14 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 		return err
 	}
 	if opts.Missing != "" {
-		err := results.WriteFileAtomic(opts.Missing, func(w io.Writer) error {
-			if _, err := io.WriteString(w, s.MissingHeader()); err != nil {
-				return err
-			}
-			return c.WriteMissing(w)
-		})
-		if err != nil {
+		// The pool is a plain CSV; its parent file links it to this sweep.
+		// Written together, the parent file first: a crash between the
+		// renames never leaves the new pool without its link.
+		parent := results.PendingFile{Path: jobs.ParentFile(opts.Missing), Write: func(w io.Writer) error {
+			_, err := io.WriteString(w, s.MissingParent())
+			return err
+		}}
+		if err := results.WriteFilesAtomic(parent, results.PendingFile{Path: opts.Missing, Write: c.WriteMissing}); err != nil {
 			return err
 		}
 	}
@@ -140,6 +145,11 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 	}
 	if err := writeSummary(stdout, stderr, c.Summary, opts.JSON); err != nil {
 		return err
+	}
+	if !opts.JSON {
+		if err := c.WriteNotOK(stderr, notOKListed); err != nil {
+			return err
+		}
 	}
 	if !c.Summary.Complete {
 		if !opts.JSON {

@@ -225,6 +225,15 @@ func (p *pack) addInputs(s *jobs.Sweep, opts jobs.Options) error {
 		if err := input("--jobs", opts.Jobs, cfg.Pool.File, ""); err != nil {
 			return err
 		}
+		// A re-plan's parent file travels with its pool, under its name.
+		for _, f := range p.files {
+			if s.Pool.ParentFile != "" && sameFile(f.src, s.Pool.Source) {
+				if err := p.addFile(s.Pool.ParentFile, jobs.ParentFile(f.dest)); err != nil {
+					return err
+				}
+				break
+			}
+		}
 	}
 	if err := input("--costs", opts.Costs, "", ""); err != nil {
 		return err

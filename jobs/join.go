@@ -1,19 +1,21 @@
 package jobs
 
-import "github.com/jobsplit/jobsplit/results"
+import (
+	"slices"
+
+	"github.com/jobsplit/jobsplit/results"
+	"github.com/jobsplit/jobsplit/split"
+)
 
 // ResultsPlan is the plan as collect-results sees it: the digest every row
-// must carry and every planned job with its machine, in plan order.
+// must carry and every planned job with its machine, in plan order, read
+// from the pool and the plan without copying them.
 func (s *Sweep) ResultsPlan() results.Plan {
-	p := results.Plan{Digest: s.ResultDigest(), Params: s.Pool.Columns}
-	p.Jobs = make([]results.PlannedJob, 0, s.Pool.Len())
-	for _, share := range s.Plan.Shares {
-		for _, i := range share.Jobs {
-			job := s.Pool.Job(int(i))
-			p.Jobs = append(p.Jobs, results.PlannedJob{ID: job.ID, Machine: share.Machine, Params: job.Values})
-		}
+	p := &planJobs{pool: s.Pool, shares: s.Plan.Shares, starts: make([]int, len(s.Plan.Shares)+1)}
+	for k, share := range s.Plan.Shares {
+		p.starts[k+1] = p.starts[k] + len(share.Jobs)
 	}
-	return p
+	return results.Plan{Digest: s.ResultDigest(), Params: s.Pool.Columns, Source: p}
 }
 
 // ResultDigest is the digest written in every result row: the sweep's. A
@@ -27,8 +29,46 @@ func (s *Sweep) ResultDigest() string {
 	return s.Plan.Digest.String()
 }
 
-// MissingHeader is the first line of a pool of missing jobs: it names the
-// sweep they belong to.
-func (s *Sweep) MissingHeader() string {
-	return "# jobsplit: re-plan of digest " + s.ResultDigest() + "\n"
+// MissingParent is the content of the parent file written beside a pool of
+// this sweep's missing jobs (see ParentFile): it names the sweep they
+// belong to.
+func (s *Sweep) MissingParent() string {
+	return ParentFileText(s.ResultDigest())
+}
+
+// planJobs gives collect-results the planned jobs where the sweep holds
+// them: plan order is the shares in machines order, each in run order.
+type planJobs struct {
+	pool   *Pool
+	shares []split.Share
+	starts []int // plan position of each share's first job
+}
+
+func (p *planJobs) Len() int { return p.starts[len(p.starts)-1] }
+
+// locate returns job j's share and its index in the pool.
+func (p *planJobs) locate(j int) (*split.Share, int) {
+	k, found := slices.BinarySearch(p.starts, j)
+	if !found {
+		k--
+	}
+	for len(p.shares[k].Jobs) == 0 { // an empty share starts where the next does
+		k++
+	}
+	return &p.shares[k], int(p.shares[k].Jobs[j-p.starts[k]])
+}
+
+func (p *planJobs) AppendID(dst []byte, j int) []byte {
+	_, i := p.locate(j)
+	return p.pool.AppendID(dst, i)
+}
+
+func (p *planJobs) Machine(j int) string {
+	share, _ := p.locate(j)
+	return share.Machine
+}
+
+func (p *planJobs) Params(j int) []string {
+	_, i := p.locate(j)
+	return p.pool.Job(i).Values
 }

@@ -29,6 +29,8 @@ func (e *PoolError) Error() string {
 const maxPoolFile = 1<<32 - 1
 
 // ReadPoolFile reads a job pool file: format "csv" (the default) or "lines".
+// A CSV pool with a parent file next to it (see ParentFile) is a re-plan of
+// the sweep that file names.
 func ReadPoolFile(path, format string) (*Pool, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -38,7 +40,14 @@ func ReadPoolFile(path, format string) (*Pool, error) {
 	if format == "lines" {
 		return ReadLines(f, path)
 	}
-	return ReadCSV(f, path)
+	p, err := ReadCSV(f, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.readParentFile(ParentFile(path)); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // readText reads a whole pool source and drops a UTF-8 byte order mark.
@@ -93,8 +102,9 @@ func firstInvalid(s string) int {
 	return len(s)
 }
 
-// parentLine is the first line collect-results --missing writes: the
-// digest of the sweep whose missing jobs the pool holds.
+// parentLine is the first line collect-results --missing wrote before
+// the parent file: the digest of the sweep whose missing jobs the pool holds. Such
+// files are still read; new ones carry the digest in a parent file.
 var parentLine = regexp.MustCompile(`^# jobsplit: re-plan of digest ([0-9a-f]{64})\r?$`)
 
 // readPreamble reads the comment lines at the top of a pool: lines that

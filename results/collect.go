@@ -3,27 +3,10 @@ package results
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
-
-// Plan is the current plan as the caller computed it: the digest every row
-// must carry, the pool's parameter columns and the planned jobs in plan order
-// (machine shares in machines order, each share in run order).
-type Plan struct {
-	Digest string
-	Params []string
-	Jobs   []PlannedJob
-}
-
-// PlannedJob is one job of the plan: its id, the machine it was planned on and
-// its parameter values, aligned to Plan.Params.
-type PlannedJob struct {
-	ID      string
-	Machine string
-	Params  []string
-}
 
 // SortOrder is the row order of the joined table.
 type SortOrder string
@@ -55,85 +38,73 @@ type Options struct {
 	Sort SortOrder
 }
 
-// planIndex finds planned jobs by id and their planning machine.
-type planIndex struct {
-	digest   string
-	ids      map[string]int32
-	machine  []int32 // per job, index into machines
-	machines []string
-}
-
-func indexPlan(p *Plan) (*planIndex, error) {
-	if len(p.Jobs) > math.MaxInt32 {
-		return nil, fmt.Errorf("collect: plan has %d jobs, more than %d", len(p.Jobs), math.MaxInt32)
-	}
-	ix := &planIndex{digest: p.Digest, ids: make(map[string]int32, len(p.Jobs)), machine: make([]int32, len(p.Jobs))}
-	machines := make(map[string]int32)
-	for i, j := range p.Jobs {
-		if j.ID == "" {
-			return nil, fmt.Errorf("collect: plan job %d has an empty id", i+1)
-		}
-		if len(j.Params) != len(p.Params) {
-			return nil, fmt.Errorf("collect: plan job %q has %d parameter values for %d columns", j.ID, len(j.Params), len(p.Params))
-		}
-		if ix.ids[j.ID] = int32(i); len(ix.ids) != i+1 {
-			return nil, fmt.Errorf("collect: plan has job id %q twice", j.ID)
-		}
-		m, ok := machines[j.Machine]
-		if !ok {
-			m = int32(len(ix.machines))
-			machines[j.Machine] = m
-			ix.machines = append(ix.machines, j.Machine)
-		}
-		ix.machine[i] = m
-	}
-	return ix, nil
-}
-
 // Collect reads the results files named by paths (files, or folders meaning
 // every *.csv in them) and keeps one row per planned job: its latest ok
 // attempt, or its latest attempt when none is ok, "latest" being the greatest
-// started_at, then attempt number, then input order (file, then line). Rows carrying another
-// digest than the plan's make a *MixedDigestError unless opts.AllowMixed;
-// rows of jobs not in the plan are dropped and counted. Torn last lines are
-// skipped with a warning; other bad input is an *InputError.
+// started_at, then attempt number, then input order (file, then line). Rows
+// carrying another digest than the plan's make a *MixedDigestError unless
+// opts.AllowMixed; rows of jobs not in the plan are dropped and counted. Torn
+// last lines are skipped with a warning; other bad input is an *InputError.
+//
+// Collect streams: it keeps 8 bytes per planned job (where its kept row is)
+// plus an index of the plan's ids, never rows, and reads the kept rows back
+// when the table is written. The files must not change meanwhile, but may
+// grow: what was appended after Collect read them is ignored.
 func Collect(plan Plan, paths []string, opts Options) (*Collection, error) {
 	sortOrder, err := ParseSortOrder(string(opts.Sort))
 	if err != nil {
 		return nil, fmt.Errorf("collect: %w", err)
 	}
-	ix, err := indexPlan(&plan)
+	src, err := plan.source()
 	if err != nil {
 		return nil, err
 	}
-	files, err := ResultFiles(paths)
+	ix, err := buildIndex(src)
 	if err != nil {
 		return nil, err
 	}
-	c := &Collection{plan: plan}
-	if c.files, err = gather(files, ix, c.slots(), opts.AllowMixed); err != nil {
+	paths, err = ResultFiles(paths)
+	if err != nil {
 		return nil, err
 	}
+	if len(paths) > maxFiles {
+		return nil, fmt.Errorf("collect: %d results files, more than %d", len(paths), maxFiles)
+	}
+	col := &collector{digest: plan.Digest, src: src, ix: ix, paths: paths, files: make([]*resultsFile, len(paths)),
+		state: make([]atomic.Uint64, src.Len()), allowMixed: opts.AllowMixed}
+	defer col.close()
+	tallies, err := col.gather()
+	if err != nil {
+		return nil, err
+	}
+	c := &Collection{plan: plan, src: src, ix: ix, files: col.files, tallies: tallies, state: col.state, sort: sortOrder}
 	if err := c.checkDigests(opts.AllowMixed); err != nil {
 		return nil, err
 	}
-	for _, t := range c.files {
-		if t.torn != "" {
-			c.Warnings = append(c.Warnings, t.torn)
+	for _, f := range c.files {
+		if f.torn != "" {
+			c.Warnings = append(c.Warnings, f.torn)
+		}
+	}
+	for i := range col.stripes {
+		for j, n := range col.stripes[i].extra {
+			if c.extra == nil {
+				c.extra = make(map[int32]int32)
+			}
+			c.extra[j] = n
 		}
 	}
 	c.layoutColumns()
-	c.sortRows(sortOrder)
-	c.Summary = c.summarize(ix)
+	c.Summary = c.summarize()
 	return c, nil
 }
 
 // checkDigests refuses files with foreign rows, or warns about them.
 func (c *Collection) checkDigests(allowMixed bool) error {
 	mixed := &MixedDigestError{Digest: c.plan.Digest}
-	for _, t := range c.files {
+	for i, t := range c.tallies {
 		if t.foreignRows > 0 {
-			mixed.Files = append(mixed.Files, ForeignFile{Path: t.path, Digests: t.foreign, Rows: t.foreignRows})
+			mixed.Files = append(mixed.Files, ForeignFile{Path: c.files[i].path, Digests: t.foreign, Rows: t.foreignRows})
 		}
 	}
 	if len(mixed.Files) == 0 {
@@ -149,22 +120,48 @@ func (c *Collection) checkDigests(allowMixed bool) error {
 	return nil
 }
 
-// sortRows lists the jobs that have a row, in the table's order.
-func (c *Collection) sortRows(order SortOrder) {
-	c.order = c.order[:0]
-	for j := range c.jobs {
-		if c.jobs[j].seen() {
-			c.order = append(c.order, int32(j))
+// tableOrder lists the jobs that have a row in the table's order, or returns
+// nil for plan order, which needs no list.
+func (c *Collection) tableOrder(back *rowBack) ([]int32, error) {
+	if c.sort == SortPlan {
+		return nil, nil
+	}
+	var order []int32
+	for j := range c.state {
+		if c.state[j].Load() != 0 {
+			order = append(order, int32(j))
 		}
 	}
-	switch order {
+	switch c.sort {
 	case SortID:
-		slices.SortStableFunc(c.order, func(a, b int32) int { return compareIDs(c.plan.Jobs[a].ID, c.plan.Jobs[b].ID) })
-	case SortStarted:
-		slices.SortStableFunc(c.order, func(a, b int32) int {
-			return cmp.Compare(c.jobs[a].started, c.jobs[b].started)
+		var a, b []byte
+		slices.SortStableFunc(order, func(x, y int32) int {
+			a, b = c.src.AppendID(a[:0], int(x)), c.src.AppendID(b[:0], int(y))
+			return compareIDs(view(a), view(b))
 		})
+	case SortStarted:
+		started := make([]int64, len(order))
+		for i, j := range order {
+			rec, rf, err := back.row(int(j))
+			if err != nil {
+				return nil, err
+			}
+			if started[i], err = parseTime(rec[rf.col[colStartedAt]]); err != nil {
+				return nil, &InputError{Path: rf.path, Err: err}
+			}
+		}
+		perm := make([]int32, len(order))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortStableFunc(perm, func(x, y int32) int { return cmp.Compare(started[x], started[y]) })
+		sorted := make([]int32, len(order))
+		for i, p := range perm {
+			sorted[i] = order[p]
+		}
+		order = sorted
 	}
+	return order, nil
 }
 
 // compareIDs orders ids naturally: runs of digits compare by value, the rest

@@ -89,6 +89,11 @@ func TestCollectGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "collect_missing.golden.csv", missing.Bytes())
+	var notOK bytes.Buffer
+	if err := c.WriteNotOK(&notOK, 10); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "collect_notok.golden.txt", notOK.Bytes())
 
 	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "gamma.csv") || !strings.Contains(c.Warnings[0], "torn") {
 		t.Errorf("warnings = %q, want one about gamma.csv's torn line", c.Warnings)
@@ -97,12 +102,12 @@ func TestCollectGolden(t *testing.T) {
 	if err := json.Unmarshal(js, &back); err != nil || !slices.Equal(back.Machines, c.Summary.Machines) || back.Total != c.Summary.Total {
 		t.Errorf("summary JSON does not round-trip: %v\n%+v", err, back)
 	}
-	var notOK []string
+	var outcomes []string
 	for _, o := range c.NotOK() {
-		notOK = append(notOK, o.ID+":"+string(o.Status))
+		outcomes = append(outcomes, o.ID+":"+string(o.Status)+":"+o.RanOn)
 	}
-	if want := []string{"10:timeout", "5:", "7:interrupted"}; !slices.Equal(notOK, want) {
-		t.Errorf("NotOK = %q, want %q", notOK, want)
+	if want := []string{"10:timeout:alpha", "5::", "7:interrupted:gamma"}; !slices.Equal(outcomes, want) {
+		t.Errorf("NotOK = %q, want %q", outcomes, want)
 	}
 }
 
@@ -183,13 +188,15 @@ func TestCollectMixedDigest(t *testing.T) {
 	if c.Summary.Dropped != 2 || len(c.Warnings) != 2 {
 		t.Fatalf("dropped %d warnings %q, want beta's 99 and delta's 42 dropped, two warnings", c.Summary.Dropped, c.Warnings)
 	}
+	// Job 6 ran ok on gamma, then later on delta, whose row is kept: delta
+	// took it, and gamma's ok row is a duplicate.
 	gamma := c.Summary.Machines[2]
-	if gamma.Machine != "gamma" || gamma.Duplicates != 1 || gamma.OK != 1 {
-		t.Fatalf("gamma = %+v, want job 6 ok twice", gamma)
+	if gamma.Machine != "gamma" || gamma.Duplicates != 1 || gamma.OK != 0 || gamma.Failed != 1 {
+		t.Fatalf("gamma = %+v, want job 6 a duplicate, job 7 failed", gamma)
 	}
 	delta := c.Summary.Machines[len(c.Summary.Machines)-1]
-	if delta.Machine != "delta" || delta.Planned != 0 || delta.Total != 1234*time.Millisecond {
-		t.Fatalf("last machine = %+v, want delta with one attempt's time", delta)
+	if delta.Machine != "delta" || delta.Planned != 0 || delta.OK != 1 || delta.Taken != 1 || delta.Total != 1234*time.Millisecond {
+		t.Fatalf("last machine = %+v, want delta with job 6 taken and one attempt's time", delta)
 	}
 }
 

@@ -13,9 +13,29 @@ import (
 // resuming: the runner skips jobs whose Status is ok, reruns interrupted ones,
 // reruns failed ones only when asked, and numbers new attempts after LastAttempt.
 type Done struct {
+	Path     string              // the file read
 	Jobs     map[string]JobState // by job id
 	Digests  []string            // distinct digests of the rows, in first-seen order
 	Repaired string              // a warning when a torn last line was ignored, else ""
+
+	digestRows []int // rows per digest, aligned with Digests
+}
+
+// CheckDigest returns a *ResumeDigestError when any row of the file carries
+// another digest than want, the digest the resuming sweep writes in its rows
+// (a re-plan writes its parent sweep's, so its rows and the parent's pass).
+func (d *Done) CheckDigest(want string) error {
+	e := &ResumeDigestError{Path: d.Path, Digest: want}
+	for i, got := range d.Digests {
+		if got != want {
+			e.Foreign = append(e.Foreign, got)
+			e.Rows += d.digestRows[i]
+		}
+	}
+	if e.Foreign == nil {
+		return nil
+	}
+	return e
 }
 
 // JobState sums up the attempts of one job in a results file.
@@ -30,10 +50,10 @@ type JobState struct {
 }
 
 // ReadDone reads the results file at path for resuming a run. A missing or
-// empty file means nothing is done. The digest is not checked: a pool that
-// gained jobs keeps what is done. Errors are *InputError naming file and line.
+// empty file means nothing is done. The digests are not checked here: see
+// Done.CheckDigest. Errors are *InputError naming file and line.
 func ReadDone(path string) (*Done, error) {
-	done := &Done{Jobs: make(map[string]JobState)}
+	done := &Done{Path: path, Jobs: make(map[string]JobState)}
 	r, err := openResultsFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return done, nil
@@ -48,8 +68,9 @@ func ReadDone(path string) (*Done, error) {
 		return nil, err
 	}
 	defer r.close()
-	digests := make(map[string]bool)
+	digests := make(map[string]int)  // index in done.Digests
 	latest := make(map[string]int64) // started_at of each job's latest attempt
+	last := 0                        // index of the previous row's digest
 	for {
 		rec, err := r.next()
 		if err == io.EOF {
@@ -62,11 +83,19 @@ func ReadDone(path string) (*Done, error) {
 		if err != nil {
 			return nil, err
 		}
-		if d := rec[r.col[colDigest]]; !digests[d] {
-			d = strings.Clone(d)
-			digests[d] = true
-			done.Digests = append(done.Digests, d)
+		d := rec[r.col[colDigest]]
+		if len(done.Digests) == 0 || done.Digests[last] != d {
+			i, seen := digests[d]
+			if !seen {
+				i = len(done.Digests)
+				d = strings.Clone(d)
+				digests[d] = i
+				done.Digests = append(done.Digests, d)
+				done.digestRows = append(done.digestRows, 0)
+			}
+			last = i
 		}
+		done.digestRows[last]++
 		id := rec[r.col[colJobID]]
 		s, seen := done.Jobs[id]
 		if !seen {

@@ -111,3 +111,60 @@ func TestReadDoneBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestDoneCheckDigest: resuming refuses a file with rows of another sweep,
+// naming the file, the digests and the count of foreign rows.
+func TestDoneCheckDigest(t *testing.T) {
+	p := []string{"a", "b"}
+	withDigest := func(r Row, d string) Row { r.Digest = d; return r }
+	tests := []struct {
+		name    string
+		rows    []Row
+		want    string // the resuming sweep's digest
+		foreign []string
+		count   int
+		message string
+	}{
+		{name: "no file", want: "d1"},
+		{name: "all rows of this sweep", rows: []Row{row("1", "alpha", StatusOK, 1, 0, p), row("2", "alpha", StatusFailed, 1, 0, p)}, want: "d1"},
+		{name: "another sweep", rows: []Row{row("1", "alpha", StatusOK, 1, 0, p), row("2", "alpha", StatusOK, 1, 0, p)}, want: "d9",
+			foreign: []string{"d1"}, count: 2, message: "2 rows of another sweep (digest d1); this sweep's digest is d9"},
+		{name: "some rows of two others", rows: []Row{
+			withDigest(row("1", "alpha", StatusOK, 1, 0, p), "d2"),
+			row("2", "alpha", StatusOK, 1, 0, p),
+			withDigest(row("3", "alpha", StatusOK, 1, 0, p), "d3"),
+			withDigest(row("4", "alpha", StatusOK, 1, 0, p), "d2"),
+		}, want: "d1", foreign: []string{"d2", "d3"}, count: 3, message: "3 rows of another sweep (digests d2 d3); this sweep's digest is d1"},
+		{name: "empty digest", rows: []Row{withDigest(row("1", "alpha", StatusOK, 1, 0, p), "")}, want: "d1",
+			foreign: []string{""}, count: 1, message: `1 row of another sweep (digest ""); this sweep's digest is d1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "alpha.csv")
+			if tt.rows != nil {
+				writeRows(t, path, p, nil, tt.rows...)
+			}
+			done, err := ReadDone(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = done.CheckDigest(tt.want)
+			if tt.foreign == nil {
+				if err != nil {
+					t.Fatalf("CheckDigest(%s) = %v, want nil", tt.want, err)
+				}
+				return
+			}
+			var de *ResumeDigestError
+			if !errors.As(err, &de) {
+				t.Fatalf("CheckDigest(%s) = %v, want *ResumeDigestError", tt.want, err)
+			}
+			if de.Path != path || de.Digest != tt.want || !slices.Equal(de.Foreign, tt.foreign) || de.Rows != tt.count {
+				t.Errorf("error %+v, want path %s, foreign %q, %d rows", de, path, tt.foreign, tt.count)
+			}
+			if want := "resume from " + path + ": " + tt.message; err.Error() != want {
+				t.Errorf("message\n%s\nwant\n%s", err, want)
+			}
+		})
+	}
+}

@@ -100,6 +100,26 @@ func (e *MixedDigestError) Error() string {
 	return b.String()
 }
 
+// ResumeDigestError means a results file a run would resume from holds rows
+// another sweep wrote: the pool, the command, the params or the machines
+// changed since. Counting them as done would skip jobs never run.
+type ResumeDigestError struct {
+	Path    string
+	Digest  string   // the digest the resuming sweep writes in its rows
+	Foreign []string // the other digests found, in first-seen order
+	Rows    int      // rows carrying one of them
+}
+
+// Error names the file, its rows' digests and the sweep's.
+func (e *ResumeDigestError) Error() string {
+	noun := "digest"
+	if len(e.Foreign) > 1 {
+		noun = "digests"
+	}
+	return fmt.Sprintf("resume from %s: %s of another sweep (%s %s); this sweep's digest is %s",
+		e.Path, plural(e.Rows, "row"), noun, digestList(e.Foreign), e.Digest)
+}
+
 func hasFixedPrefix(header []string) bool {
 	if len(header) < numFixed {
 		return false

@@ -1,6 +1,8 @@
 package results
 
 import (
+	"bytes"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +57,14 @@ func FuzzReadResults(f *testing.F) {
 		}
 		if c.Summary.Total.OK != oks || c.Summary.Total.OK+c.Summary.Total.Failed != len(done.Jobs) {
 			t.Fatalf("Collect %+v disagrees with ReadDone %+v", c.Summary.Total, done.Jobs)
+		}
+		// The table reads every kept row back: one line per job.
+		var table bytes.Buffer
+		if err := c.WriteTable(&table); err != nil {
+			t.Fatalf("WriteTable: %v", err)
+		}
+		if recs, err := csv.NewReader(&table).ReadAll(); err != nil || len(recs) != 1+len(done.Jobs) {
+			t.Fatalf("table of %d records (%v), want %d", len(recs), err, 1+len(done.Jobs))
 		}
 
 		if !hasFixedPrefix(header) {

@@ -33,8 +33,9 @@ func writeRaw(t interface{ Fatal(...any) }, path string, params, resultCols []st
 }
 
 // TestCollectProperty checks Collect against a direct model: one row per job
-// that has any, the latest ok attempt or else the latest attempt, duplicates
-// counted as ok rows beyond the first, and every count of the summary.
+// that has any, the latest ok attempt or else the latest attempt, and every
+// count of the summary: planned and missing by the planning machine, kept
+// rows by the machine that ran them, duplicates as the ok rows not kept.
 func TestCollectProperty(t *testing.T) {
 	root := t.TempDir()
 	run := 0
@@ -57,6 +58,7 @@ func TestCollectProperty(t *testing.T) {
 			tag     string
 			ok      bool
 			started int64
+			runner  string
 		}
 		byJob := make(map[string][]attempt)
 		dropped := 0
@@ -75,7 +77,7 @@ func TestCollectProperty(t *testing.T) {
 				dropped++
 				continue
 			}
-			byJob[id] = append(byJob[id], attempt{r.Results[0], st == StatusOK, r.StartedAt.UnixNano()})
+			byJob[id] = append(byJob[id], attempt{r.Results[0], st == StatusOK, r.StartedAt.UnixNano(), runner})
 			timeOf[runner] += r.Duration
 		}
 		var paths []string
@@ -102,6 +104,12 @@ func TestCollectProperty(t *testing.T) {
 		for _, m := range machines {
 			want[m] = &MachineSummary{Machine: m}
 		}
+		line := func(name string) *MachineSummary {
+			if want[name] == nil {
+				want[name] = &MachineSummary{Machine: name}
+			}
+			return want[name]
+		}
 		for _, job := range plan.Jobs {
 			m := want[job.Machine]
 			m.Planned++
@@ -111,22 +119,26 @@ func TestCollectProperty(t *testing.T) {
 				continue
 			}
 			var best *attempt
-			oks := 0
 			for i := range atts {
 				a := &atts[i]
-				if a.ok {
-					oks++
-				}
 				if best == nil || (a.ok && !best.ok) || (a.ok == best.ok && a.started > best.started) {
 					best = a
 				}
 			}
-			if best.ok {
-				m.OK++
-			} else {
-				m.Failed++
+			for i := range atts {
+				if a := &atts[i]; a.ok && a != best {
+					line(a.runner).Duplicates++
+				}
 			}
-			m.Duplicates += max(oks-1, 0)
+			runner := line(best.runner)
+			if best.ok {
+				runner.OK++
+			} else {
+				runner.Failed++
+			}
+			if best.runner != job.Machine {
+				runner.Taken++
+			}
 			if len(recs) == 0 || recs[0][0] != job.ID || recs[0][9] != best.tag {
 				t.Fatalf("job %s: table row %q, want the row tagged %s", job.ID, recs[:min(1, len(recs))], best.tag)
 			}
@@ -139,10 +151,7 @@ func TestCollectProperty(t *testing.T) {
 			t.Fatalf("dropped %d, want %d", c.Summary.Dropped, dropped)
 		}
 		for _, got := range c.Summary.Machines {
-			w := want[got.Machine]
-			if w == nil {
-				w = &MachineSummary{Machine: got.Machine}
-			}
+			w := line(got.Machine)
 			if got.Total != timeOf[got.Machine] {
 				t.Fatalf("%s total %v, want %v", got.Machine, got.Total, timeOf[got.Machine])
 			}

@@ -26,6 +26,10 @@ type resultsFile struct {
 	header []string
 	col    [numFixed]int // index in header of each fixed column
 	torn   string        // warning when a torn last line was dropped
+
+	dataStart int64 // offset of the first byte after the header
+	dataLine  int   // line number there
+	index     int   // position among the files collected
 }
 
 // openResultsFile opens path and reads its header. The errors are *InputError;
@@ -107,6 +111,12 @@ func (r *resultsFile) start() error {
 	line, _ := r.csv.FieldPos(0)
 	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	r.header = append([]string(nil), header...)
+	r.dataStart = r.csv.InputOffset()
+	head := make([]byte, r.dataStart)
+	if _, err := r.f.ReadAt(head, 0); err != nil {
+		return &InputError{Path: r.path, Err: pathless(err)}
+	}
+	r.dataLine = 1 + bytes.Count(head, []byte{'\n'})
 	return r.indexHeader(line)
 }
 
@@ -185,26 +195,31 @@ type attemptKey struct {
 
 // parse checks the fixed fields of rec that collecting and resuming rely on.
 func (r *resultsFile) parse(rec []string) (attemptKey, error) {
+	return parseKey(rec, &r.col, func(col int, err error) error {
+		line, _ := r.csv.FieldPos(r.col[col])
+		return &InputError{Path: r.path, Line: line, Err: err}
+	})
+}
+
+// parseKey checks the fixed fields of rec, col giving their positions; fail
+// makes the error for a bad value in fixed column k.
+func parseKey(rec []string, col *[numFixed]int, fail func(k int, err error) error) (attemptKey, error) {
 	var k attemptKey
 	var err error
-	fail := func(col int, err error) (attemptKey, error) {
-		line, _ := r.csv.FieldPos(r.col[col])
-		return k, &InputError{Path: r.path, Line: line, Err: err}
+	if rec[col[colJobID]] == "" {
+		return k, fail(colJobID, errors.New("job_id is empty"))
 	}
-	if rec[r.col[colJobID]] == "" {
-		return fail(colJobID, errors.New("job_id is empty"))
+	if k.status, err = ParseStatus(rec[col[colStatus]]); err != nil {
+		return k, fail(colStatus, err)
 	}
-	if k.status, err = ParseStatus(rec[r.col[colStatus]]); err != nil {
-		return fail(colStatus, err)
+	if k.attempt, err = parseAttempt(rec[col[colAttempt]]); err != nil {
+		return k, fail(colAttempt, err)
 	}
-	if k.attempt, err = parseAttempt(rec[r.col[colAttempt]]); err != nil {
-		return fail(colAttempt, err)
+	if k.started, err = parseTime(rec[col[colStartedAt]]); err != nil {
+		return k, fail(colStartedAt, err)
 	}
-	if k.started, err = parseTime(rec[r.col[colStartedAt]]); err != nil {
-		return fail(colStartedAt, err)
-	}
-	if k.duration, err = parseSeconds(rec[r.col[colDuration]]); err != nil {
-		return fail(colDuration, err)
+	if k.duration, err = parseSeconds(rec[col[colDuration]]); err != nil {
+		return k, fail(colDuration, err)
 	}
 	return k, nil
 }

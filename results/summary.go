@@ -21,13 +21,16 @@ type Summary struct {
 	Dropped  int              `json:"dropped"` // rows of jobs not in the plan
 }
 
-// MachineSummary is one line of the summary. Planned, OK, Failed, Missing and
-// Duplicates count the jobs planned on the machine: Failed those whose kept row
-// is failed, timeout or interrupted, Missing those with no row, Duplicates the
-// ok rows beyond the first of each job. Total and Longest are the time the
-// machine named in the rows spent: the sum and the longest of all its attempts,
-// kept or not. Machines appear in plan order, then any machine only seen in
-// rows, by name.
+// MachineSummary is one line of the summary. Planned and Missing count the
+// jobs planned on the machine: all of them, and those with no row. Every row
+// counts for the machine that ran it (its machine column), wherever the job
+// was planned (re-planned work, work taken over): OK and Failed count the
+// jobs whose kept row the machine ran, ok or not (failed, timeout,
+// interrupted); Taken those of them planned on another machine; Duplicates
+// the machine's ok rows that were not kept, the job having a kept ok row
+// anyway. Total and Longest are the sum and the longest of all the machine's
+// attempts, kept or not. Machines appear in plan order, then any machine
+// only seen in rows, by name.
 type MachineSummary struct {
 	Machine    string
 	Planned    int
@@ -35,6 +38,7 @@ type MachineSummary struct {
 	Failed     int
 	Missing    int
 	Duplicates int
+	Taken      int
 	Total      time.Duration
 	Longest    time.Duration
 }
@@ -46,6 +50,7 @@ type machineSummaryJSON struct {
 	Failed     int     `json:"failed"`
 	Missing    int     `json:"missing"`
 	Duplicates int     `json:"duplicates"`
+	Taken      int     `json:"taken"`
 	TotalS     float64 `json:"total_s"`
 	LongestS   float64 `json:"longest_s"`
 }
@@ -53,7 +58,7 @@ type machineSummaryJSON struct {
 // MarshalJSON writes snake_case keys and times in seconds (millisecond precision).
 func (m MachineSummary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(machineSummaryJSON{m.Machine, m.Planned, m.OK, m.Failed, m.Missing, m.Duplicates,
-		seconds(m.Total), seconds(m.Longest)})
+		m.Taken, seconds(m.Total), seconds(m.Longest)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -63,7 +68,7 @@ func (m *MachineSummary) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*m = MachineSummary{w.Machine, w.Planned, w.OK, w.Failed, w.Missing, w.Duplicates,
-		fromSeconds(w.TotalS), fromSeconds(w.LongestS)}
+		w.Taken, fromSeconds(w.TotalS), fromSeconds(w.LongestS)}
 	return nil
 }
 
@@ -75,48 +80,55 @@ func seconds(d time.Duration) float64 {
 	return float64(d.Round(time.Millisecond).Milliseconds()) / 1000
 }
 
-func (c *Collection) summarize(ix *planIndex) Summary {
-	s := Summary{Digest: c.plan.Digest}
-	s.Machines = make([]MachineSummary, len(ix.machines))
-	row := make(map[string]int, len(ix.machines))
-	for i, name := range ix.machines {
-		s.Machines[i].Machine = name
-		row[name] = i
-	}
-	for j := range c.jobs {
-		a, m := &c.jobs[j], &s.Machines[ix.machine[j]]
-		m.Planned++
-		switch {
-		case !a.seen():
-			m.Missing++
-		case a.ok:
-			m.OK++
-		default:
-			m.Failed++
+func (c *Collection) summarize() Summary {
+	s := Summary{Digest: c.plan.Digest, Machines: []MachineSummary{}}
+	row := make(map[string]int)
+	// line returns the summary line of a machine, adding one if needed.
+	line := func(name string) *MachineSummary {
+		i, ok := row[name]
+		if !ok {
+			i = len(s.Machines)
+			row[name] = i
+			s.Machines = append(s.Machines, MachineSummary{Machine: name})
 		}
-		m.Duplicates += int(max(a.oks-1, 0))
+		return &s.Machines[i]
 	}
-	for _, t := range c.files {
+	last, at := "", -1
+	for j := range c.state {
+		// Plan order keeps a machine's jobs together: look its line up once.
+		if name := c.src.Machine(j); at < 0 || name != last {
+			last = name
+			line(name)
+			at = row[name]
+		}
+		m := &s.Machines[at]
+		m.Planned++
+		if c.state[j].Load() == 0 {
+			m.Missing++
+		}
+	}
+	planned := len(s.Machines)
+	for _, t := range c.tallies {
 		s.Dropped += t.dropped
-		for name, mt := range t.time {
-			i, ok := row[name]
-			if !ok {
-				i = len(s.Machines)
-				row[name] = i
-				s.Machines = append(s.Machines, MachineSummary{Machine: name})
-			}
-			s.Machines[i].Total += mt.total
-			s.Machines[i].Longest = max(s.Machines[i].Longest, mt.longest)
+		for name, mt := range t.machines {
+			m := line(name)
+			m.OK += mt.ok
+			m.Failed += mt.failed
+			m.Taken += mt.taken
+			m.Duplicates += mt.okRows - mt.ok // the kept ok row is no duplicate
+			m.Total += mt.total
+			m.Longest = max(m.Longest, mt.longest)
 		}
 	}
 	// Machines that only ran jobs (none planned on them) follow, by name.
-	slices.SortFunc(s.Machines[len(ix.machines):], func(a, b MachineSummary) int { return strings.Compare(a.Machine, b.Machine) })
+	slices.SortFunc(s.Machines[planned:], func(a, b MachineSummary) int { return strings.Compare(a.Machine, b.Machine) })
 	for _, m := range s.Machines {
 		s.Total.Planned += m.Planned
 		s.Total.OK += m.OK
 		s.Total.Failed += m.Failed
 		s.Total.Missing += m.Missing
 		s.Total.Duplicates += m.Duplicates
+		s.Total.Taken += m.Taken
 		s.Total.Total += m.Total
 		s.Total.Longest = max(s.Total.Longest, m.Longest)
 	}
@@ -127,10 +139,10 @@ func (c *Collection) summarize(ix *planIndex) Summary {
 // WriteText writes the summary as an aligned table, one line per machine and
 // a total line, for a terminal.
 func (s Summary) WriteText(w io.Writer) error {
-	lines := [][]string{{"machine", "planned", "ok", "failed", "missing", "duplicates", "total", "longest"}}
+	lines := [][]string{{"machine", "planned", "ok", "failed", "missing", "duplicates", "taken", "total", "longest"}}
 	add := func(name string, m MachineSummary) {
 		lines = append(lines, []string{name, strconv.Itoa(m.Planned), strconv.Itoa(m.OK), strconv.Itoa(m.Failed),
-			strconv.Itoa(m.Missing), strconv.Itoa(m.Duplicates), humanDuration(m.Total), humanDuration(m.Longest)})
+			strconv.Itoa(m.Missing), strconv.Itoa(m.Duplicates), strconv.Itoa(m.Taken), humanDuration(m.Total), humanDuration(m.Longest)})
 	}
 	for _, m := range s.Machines {
 		add(m.Machine, m)

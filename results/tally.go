@@ -13,106 +13,129 @@ import (
 	"time"
 )
 
-// jobSlot is what all files say about one planned job: its counts and the
-// row kept so far. Files are read in parallel; a slot is guarded by the lock
-// of its stripe, and the kept row does not depend on the reading order.
-type jobSlot struct {
-	started   int64    // Unix nanoseconds
-	cells     []string // the kept row, in its file's column order; nil when none
-	attempt   int32
-	file      int32 // index of the kept row's file
-	line      int32 // index of the kept row in its file
-	rows, oks int32
-	ok        bool
+// What Collect keeps of a planned job while it reads is 8 bytes: the file and
+// offset of the row kept so far and that row's status, packed; 0 means no row
+// yet (a row never starts at offset 0, where the header is). Everything else
+// (when the row started, its attempt, its machine) is read back from the file
+// in the rare case that a second row of the job turns up.
+const (
+	offsetBits = 48
+	fileBits   = 13
+	maxFiles   = 1 << fileBits
+	maxOffset  = 1<<offsetBits - 1
+)
+
+func packState(file int, off int64, st Status) uint64 {
+	return uint64(statusCode(st))<<(offsetBits+fileBits) | uint64(file)<<offsetBits | uint64(off)
 }
 
-func (s *jobSlot) seen() bool { return s.cells != nil }
+func unpackState(s uint64) (file int, off int64, st Status) {
+	return int(s >> offsetBits & (maxFiles - 1)), int64(s & maxOffset), statusOfCode(s >> (offsetBits + fileBits))
+}
 
-// supersededBy reports whether a row supersedes the kept one: ok beats not
-// ok, then the greatest started_at, attempt, file and line win.
-func (s *jobSlot) supersededBy(ok bool, started int64, attempt, file, line int32) bool {
-	switch {
-	case s.ok != ok:
-		return ok
-	case s.started != started:
-		return started > s.started
-	case s.attempt != attempt:
-		return attempt > s.attempt
-	case s.file != file:
-		return file > s.file
+func statusCode(st Status) uint64 {
+	switch st {
+	case StatusFailed:
+		return 1
+	case StatusTimeout:
+		return 2
+	case StatusInterrupted:
+		return 3
 	}
-	return line > s.line
+	return 0
 }
 
-// stripes is the number of locks guarding the job slots.
+func statusOfCode(c uint64) Status {
+	return [...]Status{StatusOK, StatusFailed, StatusTimeout, StatusInterrupted}[c&3]
+}
+
+// stripes is the number of locks guarding jobs with more than one row.
 const stripes = 1024
 
-// slots is the shared table the file readers fill.
-type slots struct {
-	jobs  []jobSlot
-	locks [stripes]sync.Mutex
+// stripe counts the rows beyond the first of the jobs it guards.
+type stripe struct {
+	mu    sync.Mutex
+	extra map[int32]int32
 }
 
-func (c *Collection) slots() *slots {
-	c.jobs = make([]jobSlot, len(c.plan.Jobs))
-	return &slots{jobs: c.jobs}
+// machineTally is what one file's rows say about one machine that ran them.
+// ok, failed and taken count kept rows, and may go below 0 in one file when
+// a row in it supersedes a row of another file: only the sums count.
+type machineTally struct {
+	total, longest    time.Duration
+	okRows            int
+	ok, failed, taken int
 }
 
-// offer counts a row of a job and keeps it if it supersedes the kept one.
-// arena is the calling reader's storage for copies of rows.
-func (s *slots) offer(job int32, k *attemptKey, file, line int32, rec []string, arena *[]string) {
-	ok := k.status == StatusOK
-	attempt := int32(min(k.attempt, 1<<31-1))
-	mu := &s.locks[job%stripes]
-	mu.Lock()
-	defer mu.Unlock()
-	a := &s.jobs[job]
-	a.rows++
-	if ok {
-		a.oks++
+func (mt *machineTally) keep(st Status, taken bool, d int) {
+	if st == StatusOK {
+		mt.ok += d
+	} else {
+		mt.failed += d
 	}
-	if a.seen() && !a.supersededBy(ok, k.started, attempt, file, line) {
-		return
+	if taken {
+		mt.taken += d
 	}
-	if len(a.cells) != len(rec) {
-		if len(*arena) < len(rec) {
-			*arena = make([]string, max(len(rec), 16<<10))
-		}
-		a.cells, *arena = (*arena)[:len(rec):len(rec)], (*arena)[len(rec):]
-	}
-	copy(a.cells, rec)
-	a.started, a.attempt, a.file, a.line, a.ok = k.started, attempt, file, line, ok
 }
 
-// machineTime sums the attempts a machine ran.
-type machineTime struct {
-	total, longest time.Duration
-}
-
-// fileTally is what one results file says beyond its rows.
+// fileTally is what one results file says beyond its kept rows.
 type fileTally struct {
-	path        string
-	header      []string
-	col         [numFixed]int
 	foreign     []string // digests other than the plan's, first-seen order
 	foreignRows int
 	dropped     int // rows of jobs not in the plan
-	time        map[string]*machineTime
-	torn        string
+	machines    map[string]*machineTally
 }
 
-// gather reads files in parallel into s, returning a tally per file or the
+func (t *fileTally) machine(name string) *machineTally {
+	mt := t.machines[name]
+	if mt == nil {
+		mt = &machineTally{}
+		t.machines[strings.Clone(name)] = mt
+	}
+	return mt
+}
+
+// collector is the shared state of the readers of pass 1.
+type collector struct {
+	digest     string
+	src        PlanSource
+	ix         *idIndex
+	paths      []string
+	files      []*resultsFile  // opened by the reader of each, in pass 1
+	state      []atomic.Uint64 // per planned job
+	stripes    [stripes]stripe
+	allowMixed bool
+}
+
+// worker is one goroutine's reading state.
+type worker struct {
+	c     *collector
+	id    []byte
+	buf   []byte       // the buffer of the file being read, reused
+	again []*rowReader // per file, for reading kept rows back
+}
+
+// close closes the files pass 1 opened.
+func (c *collector) close() {
+	for _, f := range c.files {
+		if f != nil {
+			f.close()
+		}
+	}
+}
+
+// gather reads the files in parallel, returning a tally per file or the
 // error of the first file (in input order) that has one.
-func gather(files []string, ix *planIndex, s *slots, allowMixed bool) ([]*fileTally, error) {
-	tallies := make([]*fileTally, len(files))
-	errs := make([]error, len(files))
+func (c *collector) gather() ([]*fileTally, error) {
+	tallies := make([]*fileTally, len(c.files))
+	errs := make([]error, len(c.files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
+	for range min(runtime.GOMAXPROCS(0), len(c.files)) {
 		wg.Go(func() {
-			var arena []string
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				tallies[i], errs[i] = tallyFile(files[i], int32(i), ix, s, allowMixed, &arena)
+			w := &worker{c: c, again: make([]*rowReader, len(c.files))}
+			for i := int(next.Add(1) - 1); i < len(c.files); i = int(next.Add(1) - 1) {
+				tallies[i], errs[i] = w.tallyFile(i)
 			}
 		})
 	}
@@ -125,57 +148,135 @@ func gather(files []string, ix *planIndex, s *slots, allowMixed bool) ([]*fileTa
 	return tallies, nil
 }
 
-// tallyFile reads one results file, offering each row of a planned job to s.
-func tallyFile(path string, file int32, ix *planIndex, s *slots, allowMixed bool, arena *[]string) (*fileTally, error) {
-	r, err := openResultsFile(path)
+// tallyFile reads one results file, offering each row of a planned job.
+func (w *worker) tallyFile(file int) (*fileTally, error) {
+	c := w.c
+	rf, err := openResultsFile(c.paths[file])
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	t := &fileTally{path: path, header: r.header, col: r.col, time: make(map[string]*machineTime)}
+	rf.index = file
+	c.files[file] = rf // before any row of it is kept, so other readers see it
+	t := &fileTally{machines: make(map[string]*machineTally)}
+	rr := newRowReader(rf, 4*seqChunk)
+	rr.buf = w.buf
+	defer func() { w.buf = rr.buf }()
+	rr.seek(rf.dataStart, rf.dataLine)
 	lastForeign := ""
-	for line := int32(0); ; line++ {
-		rec, err := r.next()
+	for {
+		rec, err := rr.next()
 		if err == io.EOF {
-			break
+			return t, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		if d := rec[r.col[colDigest]]; d != ix.digest {
+		if d := rec[rf.col[colDigest]]; d != c.digest {
 			t.foreignRows++
-			if (t.foreignRows == 1 || d != lastForeign) && !slices.Contains(t.foreign, d) {
-				t.foreign = append(t.foreign, strings.Clone(d))
+			if t.foreignRows == 1 || d != lastForeign {
+				i := slices.Index(t.foreign, d)
+				if i < 0 {
+					i = len(t.foreign)
+					t.foreign = append(t.foreign, strings.Clone(d))
+				}
+				lastForeign = t.foreign[i] // d is only valid until the next row
 			}
-			lastForeign = d
-			if !allowMixed {
+			if !c.allowMixed {
 				continue
 			}
 		}
-		job, ok := ix.ids[rec[r.col[colJobID]]]
+		job, ok := c.ix.lookup(rec[rf.col[colJobID]], &w.id)
 		if !ok {
 			t.dropped++
 			continue
 		}
-		k, err := r.parse(rec)
+		k, err := parseKey(rec, &rf.col, func(col int, err error) error {
+			return &InputError{Path: rf.path, Line: rr.fieldLine(rf.col[col]), Err: err}
+		})
 		if err != nil {
 			return nil, err
 		}
-		t.addTime(rec[r.col[colMachine]], k.duration)
-		s.offer(job, &k, file, line, rec, arena)
+		machine := rec[rf.col[colMachine]]
+		mt := t.machine(machine)
+		mt.total += k.duration
+		mt.longest = max(mt.longest, k.duration)
+		if k.status == StatusOK {
+			mt.okRows++
+		}
+		if err := w.offer(job, &k, file, rr.start, machine, mt, t); err != nil {
+			return nil, err
+		}
 	}
-	t.torn = r.torn
-	return t, nil
 }
 
-func (t *fileTally) addTime(machine string, d time.Duration) {
-	mt := t.time[machine]
-	if mt == nil {
-		mt = &machineTime{}
-		t.time[strings.Clone(machine)] = mt
+// offer keeps a row of a job if it supersedes the kept one: ok beats not
+// ok, then the greatest started_at, attempt, file and offset win, so the
+// choice does not depend on the order the files are read in.
+func (w *worker) offer(job int32, k *attemptKey, file int, off int64, machine string, mt *machineTally, t *fileTally) error {
+	c := w.c
+	if off > maxOffset {
+		return &InputError{Path: c.files[file].path, Err: fmt.Errorf("larger than %d bytes", int64(maxOffset))}
 	}
-	mt.total += d
-	mt.longest = max(mt.longest, d)
+	s := packState(file, off, k.status)
+	planned := c.src.Machine(int(job))
+	if c.state[job].CompareAndSwap(0, s) {
+		mt.keep(k.status, machine != planned, 1)
+		return nil
+	}
+	st := &c.stripes[job%stripes]
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.extra == nil {
+		st.extra = make(map[int32]int32)
+	}
+	st.extra[job]++
+	old := c.state[job].Load()
+	oldFile, oldOff, _ := unpackState(old)
+	rec, oldKey, err := w.rowAt(oldFile, oldOff)
+	if err != nil {
+		return err
+	}
+	newOK, oldOK := k.status == StatusOK, oldKey.status == StatusOK
+	var wins bool
+	switch {
+	case newOK != oldOK:
+		wins = newOK
+	case k.started != oldKey.started:
+		wins = k.started > oldKey.started
+	case k.attempt != oldKey.attempt:
+		wins = k.attempt > oldKey.attempt
+	case file != oldFile:
+		wins = file > oldFile
+	default:
+		wins = off > oldOff
+	}
+	if !wins {
+		return nil
+	}
+	c.state[job].Store(s)
+	oldMachine := rec[c.files[oldFile].col[colMachine]]
+	t.machine(oldMachine).keep(oldKey.status, oldMachine != planned, -1)
+	mt.keep(k.status, machine != planned, 1)
+	return nil
+}
+
+// rowAt reads back the row at off in a file, which pass 1 has read already.
+func (w *worker) rowAt(file int, off int64) ([]string, attemptKey, error) {
+	rr := w.again[file]
+	if rr == nil {
+		rr = newRowReader(w.c.files[file], randomChunk)
+		w.again[file] = rr
+	}
+	rr.seek(off, 0)
+	rec, err := rr.next()
+	if err == io.EOF {
+		err = &InputError{Path: rr.rf.path, Err: fmt.Errorf("no row at byte %d: the file changed while being read", off)}
+	}
+	if err != nil {
+		return nil, attemptKey{}, err
+	}
+	k, err := parseKey(rec, &rr.rf.col, func(_ int, err error) error { return &InputError{Path: rr.rf.path, Err: err} })
+	return rec, k, err
 }
 
 // ResultFiles expands paths into the results files they name, in order: a

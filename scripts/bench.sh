@@ -91,6 +91,52 @@ done
 spread=$(printf '%s\n' "${perfs[@]}" | sort -g | awk '{ v[NR] = $1 } END { printf "%.1f", 100 * (v[NR] - v[1]) / v[1] }')
 echo "perf $(printf '%.3f ' "${perfs[@]}")  spread ${spread}% (target <= 10% on an idle machine)"
 
+# The join: result files made by internal/sweepgen (a finished sweep: every
+# machine's rows of its share, in run order, one job in 200 retried), never
+# committed. Miller's unsparsify holds every row (about 3 GiB a million narrow
+# rows), so it runs only where the memory is free.
+echo "== collect-results and status vs Miller unsparsify: rows in 8 files, narrow (2 result columns) and wide (20)"
+src=$(cd "$(dirname "$0")/.." && pwd)
+(cd "$src" && go build -o "$work/sweepgen" ./internal/sweepgen)
+command -v mlr >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq miller >/dev/null; }
+# one run: "wall-seconds peak-MiB"
+measure() {
+	/usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.3f %.1f", $1, $2 / 1024 }'
+}
+spread() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f%%", 100 * (v[NR] - v[1]) / v[1] }'; }
+mib() { median "$@" | awk '{ printf "%.0f", $1 }'; }
+for rows in ${BENCH_JOIN_ROWS:-2000000 4000000}; do
+	for width in 2 20; do
+		dir="$work/join-$rows-$width"
+		"$work/sweepgen" -jobs "$rows" -hosts 8 -results "$width" "$dir"
+		cd "$dir"
+		avail=$(awk '/MemAvailable/ { printf "%.0f", $2 * 1024 }' /proc/meminfo)
+		need=$((rows * (2000 + 200 * width)))
+		with_mlr=$([ "$need" -lt "$avail" ] && echo yes || echo no)
+		tc=() ts=() tm=() mc=() ms=() mm=() r_cm=() r_sc=()
+		for _ in $(seq "$runs"); do
+			read -r t m <<<"$(measure "$bin" collect-results -o "$work/all.csv")"; tc+=("$t") mc+=("$m")
+			read -r t m <<<"$(measure "$bin" status)"; ts+=("$t") ms+=("$m")
+			r_sc+=("$(ratio "${ts[-1]}" "${tc[-1]}")")
+			if [ "$with_mlr" = yes ]; then
+				read -r t m <<<"$(measure mlr --icsv --ocsv unsparsify results/*.csv)"; tm+=("$t") mm+=("$m")
+				r_cm+=("$(ratio "${tc[-1]}" "${tm[-1]}")")
+			fi
+		done
+		read -r _ mp <<<"$(measure "$bin" plan)"
+		mp=$(mib "$mp")
+		echo "$rows rows, $width result columns ($(du -sm results | cut -f1) MiB):"
+		echo "  collect-results $(median "${tc[@]}")s (spread $(spread "${tc[@]}"))  peak $(mib "${mc[@]}") MiB; plan's peak ${mp} MiB (target <= plan + 64)"
+		echo "  status          $(median "${ts[@]}")s (spread $(spread "${ts[@]}"))  peak $(mib "${ms[@]}") MiB; status/collect $(median "${r_sc[@]}")x (target <= 0.5)"
+		if [ "$with_mlr" = yes ]; then
+			echo "  mlr unsparsify  $(median "${tm[@]}")s (spread $(spread "${tm[@]}"))  peak $(mib "${mm[@]}") MiB; collect/mlr $(median "${r_cm[@]}")x (target <= 1.0)"
+		else
+			echo "  mlr unsparsify  not run: it would need about $((need >> 30)) GiB, $((avail >> 30)) GiB available"
+		fi
+		cd "$work" && rm -rf "$dir" all.csv
+	done
+done
+
 echo "== report: 1,000,000 jobs' results and logs vs collect-results on the same files"
 mkdir -p "$work/report" && cd "$work/report"
 awk 'BEGIN { srand(1); print "id,x,model"; for (i = 0; i < 1000000; i++) printf "%d,%.4f,m%d\n", i, rand(), i % 7 }' >jobs.csv

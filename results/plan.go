@@ -1,0 +1,164 @@
+package results
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"math/bits"
+)
+
+// Plan is the current plan as the caller computed it: the digest every row
+// must carry, the pool's parameter columns and the planned jobs in plan order
+// (machine shares in machines order, each share in run order), either listed
+// in Jobs or, for a large plan, given one at a time by Source.
+type Plan struct {
+	Digest string
+	Params []string
+	Jobs   []PlannedJob
+	// Source, when not nil, gives the planned jobs instead of Jobs, so that
+	// a plan of millions of jobs is read where it already is and never copied.
+	Source PlanSource
+}
+
+// PlannedJob is one job of the plan: its id, the machine it was planned on and
+// its parameter values, aligned to Plan.Params.
+type PlannedJob struct {
+	ID      string
+	Machine string
+	Params  []string
+}
+
+// PlanSource gives the jobs of a plan by their position j in plan order.
+// Collect calls AppendID for every row it reads, from several goroutines at
+// once, so it must be cheap and safe for concurrent use; Params is called
+// only for the jobs written out with their parameters.
+type PlanSource interface {
+	// Len is the number of planned jobs.
+	Len() int
+	// AppendID appends job j's id to dst and returns the extended slice.
+	AppendID(dst []byte, j int) []byte
+	// Machine is the machine job j is planned on.
+	Machine(j int) string
+	// Params returns job j's parameter values, aligned to Plan.Params.
+	Params(j int) []string
+}
+
+// listedJobs is a PlanSource over Plan.Jobs.
+type listedJobs []PlannedJob
+
+func (l listedJobs) Len() int                          { return len(l) }
+func (l listedJobs) AppendID(dst []byte, j int) []byte { return append(dst, l[j].ID...) }
+func (l listedJobs) Machine(j int) string              { return l[j].Machine }
+func (l listedJobs) Params(j int) []string             { return l[j].Params }
+
+// source returns the plan's jobs as a PlanSource, checking listed ones.
+func (p *Plan) source() (PlanSource, error) {
+	if p.Source != nil {
+		return p.Source, nil
+	}
+	for i, j := range p.Jobs {
+		if j.ID == "" {
+			return nil, fmt.Errorf("collect: plan job %d has an empty id", i+1)
+		}
+		if len(j.Params) != len(p.Params) {
+			return nil, fmt.Errorf("collect: plan job %q has %d parameter values for %d columns", j.ID, len(j.Params), len(p.Params))
+		}
+	}
+	return listedJobs(p.Jobs), nil
+}
+
+// idIndex finds a planned job by its id: an open-addressing hash table of
+// job positions, 4 bytes a slot and at most 3/4 full, which reads ids back
+// from the plan instead of holding them. A slot holds the job's position + 1
+// in its low bits and, in the bits a position does not need, a tag from the
+// id's hash, which skips most slots of other ids without reading their ids.
+type idIndex struct {
+	src     PlanSource
+	seed    maphash.Seed
+	slots   []uint32 // 0 is an empty slot
+	posBits uint     // low bits of a slot holding the position + 1
+}
+
+func buildIndex(src PlanSource) (*idIndex, error) {
+	n := src.Len()
+	if n > math.MaxInt32-1 {
+		return nil, fmt.Errorf("collect: plan has %d jobs, more than %d", n, math.MaxInt32-1)
+	}
+	ix := &idIndex{src: src, seed: maphash.MakeSeed(), slots: make([]uint32, n+n/3+1), posBits: uint(bits.Len(uint(n + 1)))}
+	var id, other []byte
+	for j := range n {
+		id = src.AppendID(id[:0], j)
+		if len(id) == 0 {
+			return nil, fmt.Errorf("collect: plan job %d has an empty id", j+1)
+		}
+		h := maphash.Bytes(ix.seed, id)
+		s, tag := ix.home(h), ix.tag(h)
+		for ; ix.slots[s] != 0; s = ix.step(s) {
+			if ix.slots[s]&^ix.posMask() == tag {
+				if other = src.AppendID(other[:0], ix.pos(s)); bytes.Equal(id, other) {
+					return nil, fmt.Errorf("collect: plan has job id %q twice", id)
+				}
+			}
+		}
+		ix.slots[s] = tag | uint32(j+1)
+	}
+	return ix, nil
+}
+
+func (ix *idIndex) posMask() uint32 { return 1<<ix.posBits - 1 }
+
+// tag is the hash's low bits (the slot comes from its high bits), placed
+// above the position bits.
+func (ix *idIndex) tag(h uint64) uint32 {
+	if ix.posBits >= 32 {
+		return 0
+	}
+	return uint32(h) << ix.posBits
+}
+
+func (ix *idIndex) pos(s int) int { return int(ix.slots[s]&ix.posMask()) - 1 }
+
+func (ix *idIndex) home(h uint64) int {
+	hi, _ := bits.Mul64(h, uint64(len(ix.slots)))
+	return int(hi)
+}
+
+func (ix *idIndex) step(s int) int {
+	if s++; s == len(ix.slots) {
+		return 0
+	}
+	return s
+}
+
+// lookup returns the position of the job with the given id. buf is the
+// caller's scratch space, so that lookups run in parallel without allocating.
+func (ix *idIndex) lookup(id string, buf *[]byte) (int32, bool) {
+	h := maphash.String(ix.seed, id)
+	tag := ix.tag(h)
+	for s := ix.home(h); ix.slots[s] != 0; s = ix.step(s) {
+		if ix.slots[s]&^ix.posMask() != tag {
+			continue
+		}
+		j := ix.pos(s)
+		if *buf = ix.src.AppendID((*buf)[:0], j); string(*buf) == id {
+			return int32(j), true
+		}
+	}
+	return 0, false
+}
+
+// mayBe reports whether id may be job j's, without reading j's id: false
+// means it is not; true, that it is but for a hash collision, which a tag
+// makes rare. It checks rows read back from a file that should not have
+// changed since.
+func (ix *idIndex) mayBe(id string, j int) bool {
+	h := maphash.String(ix.seed, id)
+	want := ix.tag(h) | uint32(j+1)
+	for s := ix.home(h); ix.slots[s] != 0; s = ix.step(s) {
+		if ix.slots[s] == want {
+			return true
+		}
+	}
+	return false
+}

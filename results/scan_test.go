@@ -1,0 +1,109 @@
+package results
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCollectReadsAnyCSV: the same rows written the ways other CSV tools
+// write them (CRLF, every field quoted, blank lines, a byte order mark,
+// fields longer than the read buffer, quoted newlines) collect into the same
+// table and summary as jobsplit's own file.
+func TestCollectReadsAnyCSV(t *testing.T) {
+	long := strings.Repeat("x", 3*seqChunk*4+17)
+	rows := []Row{
+		row("1", "alpha", StatusOK, 1, 0, []string{"0.1", "one"}, "0.11", "plain"),
+		row("2", "alpha", StatusFailed, 1, time.Second, []string{"0.2", "two"}, "", `say "hi", twice`),
+		row("2", "alpha", StatusOK, 2, 2*time.Second, []string{"0.2", "two"}, "0.22", "line one\nline two"),
+		row("10", "alpha", StatusOK, 1, 3*time.Second, []string{"1.0", "ten"}, "1.1", long),
+		row("4", "beta", StatusTimeout, 1, 4*time.Second, []string{"0.4", "four"}, "", " leading space"),
+	}
+	var canonical bytes.Buffer
+	cw := csv.NewWriter(&canonical)
+	cw.Write(append(append(FixedColumns(), fixtureParams...), fixtureResults...))
+	for _, r := range rows {
+		rec, err := appendRecord(nil, r, len(fixtureParams), len(fixtureResults))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	quoteAll := func(text string) string {
+		recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, rec := range recs {
+			for i, f := range rec {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString(`"` + strings.ReplaceAll(f, `"`, `""`) + `"`)
+			}
+			b.WriteByte('\n')
+		}
+		return b.String()
+	}
+	forms := map[string]string{
+		"crlf":        strings.ReplaceAll(canonical.String(), "\n", "\r\n"),
+		"quoted":      quoteAll(canonical.String()),
+		"blank lines": strings.Replace(strings.ReplaceAll(canonical.String(), "\n1,", "\n\n\n1,"), "\n4,", "\n\n4,", 1),
+		"bom":         "\ufeff" + canonical.String(),
+	}
+	collect := func(text string) (string, Summary) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "alpha.csv"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Collect(fixturePlan, []string{dir}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := c.WriteTable(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String(), c.Summary
+	}
+	want, wantSummary := collect(canonical.String())
+	if !strings.Contains(want, long) || !strings.Contains(want, `"line one`+"\n"+`line two"`) || wantSummary.Total.OK != 3 {
+		t.Fatalf("canonical table lacks rows:\n%.300s\n%+v", want, wantSummary.Total)
+	}
+	for name, text := range forms {
+		t.Run(name, func(t *testing.T) {
+			got, summary := collect(text)
+			if got != want {
+				t.Errorf("table differs:\n%.500s\nwant\n%.500s", got, want)
+			}
+			if summary.Total != wantSummary.Total {
+				t.Errorf("summary %+v, want %+v", summary.Total, wantSummary.Total)
+			}
+		})
+	}
+}
+
+// TestCollectFileChanged: a file rewritten between Collect and WriteTable is
+// an error naming it, never a table of wrong rows.
+func TestCollectFileChanged(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "alpha.csv")
+	p := []string{"0.1", "one"}
+	writeRows(t, path, fixtureParams, fixtureResults, row("1", "alpha", StatusOK, 1, 0, p, "0.11", ""), row("2", "alpha", StatusOK, 1, 0, p, "0.22", ""))
+	c, err := Collect(fixturePlan, []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+	writeRows(t, path, fixtureParams, fixtureResults, row("6", "alpha", StatusOK, 1, 0, p, "0.66", ""), row("7", "alpha", StatusOK, 1, 0, p, "0.77", ""))
+	err = c.WriteTable(&bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "changed") {
+		t.Fatalf("WriteTable = %v, want an error saying %s changed", err, path)
+	}
+}
