@@ -16,6 +16,7 @@ import (
 	"github.com/jobsplit/jobsplit/jobs/process"
 	"github.com/jobsplit/jobsplit/jobs/runner"
 	"github.com/jobsplit/jobsplit/machines"
+	"github.com/jobsplit/jobsplit/results"
 	"github.com/jobsplit/jobsplit/ui"
 )
 
@@ -41,6 +42,7 @@ func newRunCommand(hard context.Context) *cli.Command {
 			&cli.Float64Flag{Name: "load", Usage: "start a job only while the load average is below `N`", DefaultText: "no limit"},
 			&cli.StringFlag{Name: "balance-dir", Usage: "share the work with the other hosts through folder `DIR` they all see: steal from slow hosts, take over dead ones", DefaultText: "the config's [balance] dir"},
 			&cli.BoolFlag{Name: "no-balance", Usage: "run the planned share only, even with a [balance] dir"},
+			&cli.BoolFlag{Name: "allow-mixed", Usage: "resume from a results file of another digest (the pool grew, say), taking its rows of jobs still in the pool"},
 		),
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
@@ -60,6 +62,7 @@ func newRunCommand(hard context.Context) *cli.Command {
 				Load:          c.Float64("load"),
 				BalanceDir:    c.String("balance-dir"),
 				NoBalance:     c.Bool("no-balance"),
+				AllowMixed:    c.Bool("allow-mixed"),
 				Stdin:         os.Stdin,
 				Stderr:        c.App.ErrWriter,
 				Hard:          hard,
@@ -84,6 +87,7 @@ type runOptions struct {
 	Load          float64
 	BalanceDir    string
 	NoBalance     bool
+	AllowMixed    bool
 	Stdin         *os.File
 	Stderr        io.Writer
 	// Hard ends at a second Ctrl-C: running jobs are killed at once.
@@ -123,14 +127,19 @@ func runRun(ctx context.Context, opts runOptions) error {
 	display := ui.NewDisplay(opts.Stderr, ui.Options{Mode: ui.ModeFor(opts.Stderr, opts.Quiet), Every: opts.ProgressEvery})
 	defer display.Close()
 	runOpts.Machine, runOpts.Workers, runOpts.RetryFailed = machine, opts.Workers, opts.RetryFailed
+	runOpts.AllowMixed = opts.AllowMixed
 	runOpts.Version, runOpts.KillGrace, runOpts.Hard, runOpts.Events = version, opts.KillGrace, opts.Hard, display
 	if runOpts.Balance, err = balanceOptions(s, opts); err != nil {
 		return err
 	}
 	r, err := runner.New(s, runOpts)
 	var locked *runner.LockedError
-	if errors.As(err, &locked) {
+	var foreign *results.ResumeDigestError
+	switch {
+	case errors.As(err, &locked):
 		return withHint(err, "wait for that run to end, or stop it; two runs of one machine would run the same jobs")
+	case errors.As(err, &foreign):
+		return withHint(err, "the pool, the command or the machines changed since: set another [results] dir for this sweep, move %s away, or pass --allow-mixed if its rows still hold", foreign.Path)
 	}
 	if err != nil {
 		return err

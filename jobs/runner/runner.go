@@ -23,6 +23,9 @@ type Options struct {
 	Workers int
 	// RetryFailed runs again jobs whose latest attempt failed or timed out.
 	RetryFailed bool
+	// AllowMixed resumes from a results file with rows of another digest
+	// (the pool grew, say): its rows of jobs in this pool count.
+	AllowMixed bool
 	// Version is jobsplit's version, recorded in the log.
 	Version string
 	// KillGrace overrides the config's grace period between SIGTERM and
@@ -159,6 +162,11 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 func (r *Runner) readDone() error {
 	done, err := results.ReadDone(r.paths.ResultsFile(r.opts.Machine))
 	if err != nil {
+		return err
+	}
+	// Rows of another sweep (the pool or the command changed since) are
+	// not this sweep's work: counting them done would skip jobs never run.
+	if err := done.CheckDigest(r.digest); err != nil && !r.opts.AllowMixed {
 		return err
 	}
 	// A re-plan (a pool of missing jobs) lists the jobs to get done,
