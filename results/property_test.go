@@ -138,6 +138,7 @@ func TestCollectProperty(t *testing.T) {
 			}
 			if best.runner != job.Machine {
 				runner.Taken++
+				line(job.Machine).Given++
 			}
 			if len(recs) == 0 || recs[0][0] != job.ID || recs[0][9] != best.tag {
 				t.Fatalf("job %s: table row %q, want the row tagged %s", job.ID, recs[:min(1, len(recs))], best.tag)

@@ -39,8 +39,12 @@ type MachineSummary struct {
 	Missing    int
 	Duplicates int
 	Taken      int
-	Total      time.Duration
-	Longest    time.Duration
+	// Given counts the jobs planned on this machine whose kept row another
+	// machine wrote: stolen from it, or taken over when it died (with
+	// balance), or re-planned elsewhere.
+	Given   int
+	Total   time.Duration
+	Longest time.Duration
 }
 
 type machineSummaryJSON struct {
@@ -51,6 +55,7 @@ type machineSummaryJSON struct {
 	Missing    int     `json:"missing"`
 	Duplicates int     `json:"duplicates"`
 	Taken      int     `json:"taken"`
+	Given      int     `json:"given"`
 	TotalS     float64 `json:"total_s"`
 	LongestS   float64 `json:"longest_s"`
 }
@@ -58,7 +63,7 @@ type machineSummaryJSON struct {
 // MarshalJSON writes snake_case keys and times in seconds (millisecond precision).
 func (m MachineSummary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(machineSummaryJSON{m.Machine, m.Planned, m.OK, m.Failed, m.Missing, m.Duplicates,
-		m.Taken, seconds(m.Total), seconds(m.Longest)})
+		m.Taken, m.Given, seconds(m.Total), seconds(m.Longest)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -68,7 +73,7 @@ func (m *MachineSummary) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*m = MachineSummary{w.Machine, w.Planned, w.OK, w.Failed, w.Missing, w.Duplicates,
-		w.Taken, fromSeconds(w.TotalS), fromSeconds(w.LongestS)}
+		w.Taken, w.Given, fromSeconds(w.TotalS), fromSeconds(w.LongestS)}
 	return nil
 }
 
@@ -115,6 +120,7 @@ func (c *Collection) summarize() Summary {
 			m.OK += mt.ok
 			m.Failed += mt.failed
 			m.Taken += mt.taken
+			m.Given += mt.given
 			m.Duplicates += mt.okRows - mt.ok // the kept ok row is no duplicate
 			m.Total += mt.total
 			m.Longest = max(m.Longest, mt.longest)
@@ -129,6 +135,7 @@ func (c *Collection) summarize() Summary {
 		s.Total.Missing += m.Missing
 		s.Total.Duplicates += m.Duplicates
 		s.Total.Taken += m.Taken
+		s.Total.Given += m.Given
 		s.Total.Total += m.Total
 		s.Total.Longest = max(s.Total.Longest, m.Longest)
 	}
@@ -139,10 +146,10 @@ func (c *Collection) summarize() Summary {
 // WriteText writes the summary as an aligned table, one line per machine and
 // a total line, for a terminal.
 func (s Summary) WriteText(w io.Writer) error {
-	lines := [][]string{{"machine", "planned", "ok", "failed", "missing", "duplicates", "taken", "total", "longest"}}
+	lines := [][]string{{"machine", "planned", "ok", "failed", "missing", "duplicates", "taken", "given", "total", "longest"}}
 	add := func(name string, m MachineSummary) {
 		lines = append(lines, []string{name, strconv.Itoa(m.Planned), strconv.Itoa(m.OK), strconv.Itoa(m.Failed),
-			strconv.Itoa(m.Missing), strconv.Itoa(m.Duplicates), strconv.Itoa(m.Taken), humanDuration(m.Total), humanDuration(m.Longest)})
+			strconv.Itoa(m.Missing), strconv.Itoa(m.Duplicates), strconv.Itoa(m.Taken), strconv.Itoa(m.Given), humanDuration(m.Total), humanDuration(m.Longest)})
 	}
 	for _, m := range s.Machines {
 		add(m.Machine, m)

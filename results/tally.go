@@ -65,6 +65,9 @@ type machineTally struct {
 	total, longest    time.Duration
 	okRows            int
 	ok, failed, taken int
+	// given counts the kept rows of jobs planned on this machine that
+	// another machine ran (stolen from it, or taken over when it died).
+	given int
 }
 
 func (mt *machineTally) keep(st Status, taken bool, d int) {
@@ -221,6 +224,9 @@ func (w *worker) offer(job int32, k *attemptKey, file int, off int64, machine st
 	planned := c.src.Machine(int(job))
 	if c.state[job].CompareAndSwap(0, s) {
 		mt.keep(k.status, machine != planned, 1)
+		if machine != planned {
+			t.machine(planned).given++
+		}
 		return nil
 	}
 	st := &c.stripes[job%stripes]
@@ -257,6 +263,12 @@ func (w *worker) offer(job int32, k *attemptKey, file int, off int64, machine st
 	oldMachine := rec[c.files[oldFile].col[colMachine]]
 	t.machine(oldMachine).keep(oldKey.status, oldMachine != planned, -1)
 	mt.keep(k.status, machine != planned, 1)
+	if oldMachine != planned {
+		t.machine(planned).given--
+	}
+	if machine != planned {
+		t.machine(planned).given++
+	}
 	return nil
 }
 

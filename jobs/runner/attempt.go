@@ -67,6 +67,8 @@ type ended struct {
 	cells []string
 	// reason says why the attempt is not ok when the exit code does not.
 	reason string
+	// planned is the machine the plan gave the job to.
+	planned string
 	final  bool
 }
 
@@ -91,7 +93,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt 
 		out = r.start(ctx, job, attempt, files, grant)
 		r.watch.remove(job.ID)
 	}
-	e := ended{job: job, attempt: attempt, status: statusOf(out), out: out, final: final}
+	e := ended{job: job, attempt: attempt, status: statusOf(out), out: out, final: final, planned: planned}
 	if out.Err != nil {
 		e.reason = out.Err.Error()
 		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+e.reason), false)
@@ -208,6 +210,12 @@ func (r *Runner) record(e ended) {
 		JobID: e.job.ID, Machine: r.opts.Machine, Status: e.status, ExitCode: e.out.ExitCode,
 		Attempt: e.attempt, StartedAt: e.out.Started, Duration: e.out.Duration,
 		Digest: r.digest, Params: e.job.Values, Results: e.cells,
+	}
+	if r.files.planned {
+		if row.Results == nil {
+			row.Results = make([]string, len(r.sweep.Config.Results.Columns))
+		}
+		row.Results = append(row.Results, e.planned)
 	}
 	if err := r.files.results.Write(row); err != nil {
 		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")

@@ -313,6 +313,8 @@ func (r *Runner) stop(err error) {
 // files; and the jobs' standard input.
 type runFiles struct {
 	results *results.Writer
+	// planned says that the results file has the planned_machine column.
+	planned bool
 	log     *logs.Writer
 	journal *process.Journal
 	workDir string
@@ -329,7 +331,7 @@ func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options) (*runFiles, []stri
 		return nil, notes, err
 	}
 	f.journal = journal
-	if f.results, err = results.OpenWriter(paths.ResultsFile(opts.Machine), s.Pool.Columns, s.Config.Results.Columns); err != nil {
+	if f.results, f.planned, err = openResults(paths.ResultsFile(opts.Machine), s, opts.Balance.Dir != ""); err != nil {
 		f.close()
 		return nil, notes, err
 	}
@@ -360,6 +362,34 @@ func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options) (*runFiles, []stri
 		return nil, kept, fmt.Errorf("open jobs' standard input: %w", err)
 	}
 	return f, kept, nil
+}
+
+// plannedColumn is the last column of a balanced run's results: the
+// machine the plan gave the job to, which differs from the machine column
+// for a job stolen or taken over.
+const plannedColumn = "planned_machine"
+
+// openResults opens the machine's results file, with the planned_machine
+// column when the run balances. A file that already has rows keeps its
+// columns: a balanced run adds to a file without the column (its rows
+// then lack it), and a static run writes the column of a file that has it.
+func openResults(path string, s *jobs.Sweep, balanced bool) (*results.Writer, bool, error) {
+	with := append(append([]string(nil), s.Config.Results.Columns...), plannedColumn)
+	without := s.Config.Results.Columns
+	first, second := without, with
+	if balanced {
+		first, second = with, without
+	}
+	w, err := results.OpenWriter(path, s.Pool.Columns, first)
+	var header *results.HeaderError
+	if !errors.As(err, &header) {
+		return w, err == nil && balanced, err
+	}
+	w, err2 := results.OpenWriter(path, s.Pool.Columns, second)
+	if err2 != nil {
+		return nil, false, err // the header is neither: say what was expected
+	}
+	return w, !balanced, nil
 }
 
 // close closes what is open and returns the first error of the results
