@@ -69,7 +69,7 @@ type ended struct {
 	reason string
 	// planned is the machine the plan gave the job to.
 	planned string
-	final  bool
+	final   bool
 }
 
 // runAttempt runs one attempt of job i, which is job, reads what it left
