@@ -183,10 +183,16 @@ func newStatusCommand() *cli.Command {
 		ArgsUsage: "[PATH...]",
 		Flags: append(sweepFlags(),
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON on stdout"},
+			&cli.StringFlag{Name: "balance-dir", Usage: "show the live state of a balanced sweep from the shared folder `DIR` alone (each host's heartbeat, done, running, left, stolen)"},
 		),
 		OnUsageError: usageError,
 		Action: func(c *cli.Context) error {
-			return runCollect(c.App.Writer, c.App.ErrWriter, collectOptions{
+			if c.IsSet("balance-dir") {
+				return runBalanceStatus(c.Context, c.App.Writer, balanceStatusOptions{
+					Sweep: sweepOptions(c), Dir: c.String("balance-dir"), JSON: c.Bool("json"),
+				})
+			}
+			return runStatus(c.Context, c.App.Writer, c.App.ErrWriter, collectOptions{
 				Sweep: sweepOptions(c), Paths: c.Args().Slice(), JSON: c.Bool("json"), TableOff: true,
 			})
 		},
