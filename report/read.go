@@ -162,8 +162,10 @@ func (r *Report) addRow(rec []string, c *resultColumns) error {
 		status = stTimeout
 	case "interrupted":
 		status = stInterrupted
+	case "bad_result":
+		status = stBadResult
 	default:
-		return fmt.Errorf("status %q is not one of ok, failed, timeout, interrupted", rec[c.status])
+		return fmt.Errorf("status %q is not one of ok, failed, timeout, bad_result, interrupted", rec[c.status])
 	}
 	exit, err := strconv.Atoi(rec[c.exit])
 	if err != nil {
