@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jobsplit/jobsplit/internal/atomicfile"
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/results"
 )
@@ -124,18 +125,18 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 		// The pool is a plain CSV; its parent file links it to this sweep.
 		// Written together, the parent file first: a crash between the
 		// renames never leaves the new pool without its link.
-		parent := results.PendingFile{Path: jobs.ParentFile(opts.Missing), Write: func(w io.Writer) error {
+		parent := atomicfile.Pending{Path: jobs.ParentFile(opts.Missing), Write: func(w io.Writer) error {
 			_, err := io.WriteString(w, s.MissingParent())
 			return err
 		}}
-		if err := results.WriteFilesAtomic(parent, results.PendingFile{Path: opts.Missing, Write: c.WriteMissing}); err != nil {
+		if err := atomicfile.WriteAll(parent, atomicfile.Pending{Path: opts.Missing, Write: c.WriteMissing}); err != nil {
 			return err
 		}
 	}
 	switch {
 	case opts.TableOff:
 	case opts.Output != "":
-		if err := results.WriteFileAtomic(opts.Output, c.WriteTable); err != nil {
+		if err := atomicfile.Write(opts.Output, c.WriteTable); err != nil {
 			return err
 		}
 	case !opts.JSON:

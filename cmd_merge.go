@@ -14,9 +14,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jobsplit/jobsplit/internal/atomicfile"
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/logs"
-	"github.com/jobsplit/jobsplit/results"
 	"github.com/jobsplit/jobsplit/ui"
 )
 
@@ -128,7 +128,7 @@ func runMerge(stdout, stderr io.Writer, opts mergeOptions) error {
 	if opts.Output == "" {
 		err = merge(stdout)
 	} else {
-		err = results.WriteFileAtomic(opts.Output, merge)
+		err = atomicfile.Write(opts.Output, merge)
 	}
 	if err == nil && damaged != nil {
 		return withHint(fmt.Errorf("%w (%w)", damaged, errStrict), "every intact record was written; without --strict damage is only a warning")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/jobsplit/jobsplit/internal/atomicfile"
 	"github.com/jobsplit/jobsplit/internal/oserr"
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/logs"
@@ -86,7 +87,7 @@ func runReport(_ context.Context, opts reportOptions) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r.Figures())
 	}
-	if err := results.WriteFileAtomic(opts.Output, r.WriteHTML); err != nil {
+	if err := atomicfile.Write(opts.Output, r.WriteHTML); err != nil {
 		return fmt.Errorf("write report %s: %w", opts.Output, err)
 	}
 	f := r.Figures()
@@ -110,7 +111,7 @@ func writeSuggestedMachines(r *sweepreport.Report, s *jobs.Sweep, path string) e
 	if err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

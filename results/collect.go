@@ -3,6 +3,7 @@ package results
 import (
 	"cmp"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/plural"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -115,7 +116,7 @@ func (c *Collection) checkDigests(allowMixed bool) error {
 	}
 	for _, f := range mixed.Files {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%s: %s from another plan (digest %s); kept those of jobs in the current plan",
-			f.Path, plural(f.Rows, "row"), digestList(f.Digests)))
+			f.Path, plural.Of(f.Rows, "row"), digestList(f.Digests)))
 	}
 	return nil
 }

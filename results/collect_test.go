@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -273,26 +272,5 @@ func TestResultFiles(t *testing.T) {
 	want := []string{filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "notes.txt")}
 	if !slices.Equal(got, want) {
 		t.Fatalf("ResultFiles = %q, want %q", got, want)
-	}
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "all.csv")
-	os.WriteFile(path, []byte("old\n"), 0o644)
-	boom := errors.New("boom")
-	err := WriteFileAtomic(path, func(w io.Writer) error {
-		w.Write([]byte("half of the new"))
-		return boom
-	})
-	if !errors.Is(err, boom) || string(mustRead(t, path)) != "old\n" {
-		t.Fatalf("failed write: err %v, file %q; want boom and the old content", err, mustRead(t, path))
-	}
-	if err := WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write([]byte("new\n")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := os.ReadDir(dir)
-	if string(mustRead(t, path)) != "new\n" || len(entries) != 1 {
-		t.Fatalf("file %q, %d entries; want new content and no temp file left", mustRead(t, path), len(entries))
 	}
 }

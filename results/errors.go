@@ -3,7 +3,7 @@ package results
 import (
 	"errors"
 	"fmt"
-	"io/fs"
+	"github.com/jobsplit/jobsplit/internal/plural"
 	"strings"
 )
 
@@ -94,7 +94,7 @@ func (e *MixedDigestError) Error() string {
 		if len(f.Digests) > 1 {
 			noun = "digests"
 		}
-		fmt.Fprintf(&b, "%s has %s %s (%s)", f.Path, noun, digestList(f.Digests), plural(f.Rows, "row"))
+		fmt.Fprintf(&b, "%s has %s %s (%s)", f.Path, noun, digestList(f.Digests), plural.Of(f.Rows, "row"))
 	}
 	fmt.Fprintf(&b, "; the current plan's digest is %s", e.Digest)
 	return b.String()
@@ -117,7 +117,7 @@ func (e *ResumeDigestError) Error() string {
 		noun = "digests"
 	}
 	return fmt.Sprintf("resume from %s: %s of another sweep (%s %s); this sweep's digest is %s",
-		e.Path, plural(e.Rows, "row"), noun, digestList(e.Foreign), e.Digest)
+		e.Path, plural.Of(e.Rows, "row"), noun, digestList(e.Foreign), e.Digest)
 }
 
 func hasFixedPrefix(header []string) bool {
@@ -149,22 +149,4 @@ func digestList(digests []string) string {
 		}
 	}
 	return strings.Join(shown, " ")
-}
-
-// plural writes "1 row" or "2 rows".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// pathless drops the path an *fs.PathError repeats, since InputError names
-// the file already; errors.Is(err, fs.ErrNotExist) still holds.
-func pathless(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/plural"
 	"io"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ func (c *Collection) WriteNotOK(w io.Writer, limit int) error {
 		}
 		what := "planned on " + o.Machine
 		if st != "" {
-			what = fmt.Sprintf("%s on %s, %s", o.Status, o.RanOn, plural(o.Attempts, "attempt"))
+			what = fmt.Sprintf("%s on %s, %s", o.Status, o.RanOn, plural.Of(o.Attempts, "attempt"))
 		}
 		list.lines = append(list.lines, [3]string{o.ID, paramText(params, o.Params), what})
 		return nil

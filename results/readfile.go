@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"io"
 	"os"
 	"strings"
@@ -37,7 +38,7 @@ type resultsFile struct {
 func openResultsFile(path string) (*resultsFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &InputError{Path: path, Err: pathless(err)}
+		return nil, &InputError{Path: path, Err: oserr.Bare(err)}
 	}
 	r, err := readResults(path, f)
 	if err != nil {
@@ -80,7 +81,7 @@ func (r *resultsFile) completeSize() (int64, error) {
 func (r *resultsFile) start() error {
 	fi, err := r.f.Stat()
 	if err != nil {
-		return &InputError{Path: r.path, Err: pathless(err)}
+		return &InputError{Path: r.path, Err: oserr.Bare(err)}
 	}
 	if !fi.Mode().IsRegular() {
 		return &InputError{Path: r.path, Err: errors.New("not a regular file")}
@@ -89,7 +90,7 @@ func (r *resultsFile) start() error {
 	if r.size > 0 {
 		var last [1]byte
 		if _, err := r.f.ReadAt(last[:], r.size-1); err != nil {
-			return &InputError{Path: r.path, Err: pathless(err)}
+			return &InputError{Path: r.path, Err: oserr.Bare(err)}
 		}
 		r.endsNL = last[0] == '\n'
 	}
@@ -114,7 +115,7 @@ func (r *resultsFile) start() error {
 	r.dataStart = r.csv.InputOffset()
 	head := make([]byte, r.dataStart)
 	if _, err := r.f.ReadAt(head, 0); err != nil {
-		return &InputError{Path: r.path, Err: pathless(err)}
+		return &InputError{Path: r.path, Err: oserr.Bare(err)}
 	}
 	r.dataLine = 1 + bytes.Count(head, []byte{'\n'})
 	return r.indexHeader(line)
@@ -165,7 +166,7 @@ func (r *resultsFile) next() ([]string, error) {
 		if errors.As(err, &pe) {
 			return nil, &InputError{Path: r.path, Line: pe.Line, Err: pe.Err}
 		}
-		return nil, &InputError{Path: r.path, Err: pathless(err)}
+		return nil, &InputError{Path: r.path, Err: oserr.Bare(err)}
 	}
 	if r.header != nil && len(rec) != len(r.header) {
 		line, _ := r.csv.FieldPos(0)

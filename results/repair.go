@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/jobsplit/jobsplit/internal/atomicfile"
 )
 
 // prepare checks an existing file's header, cuts off a torn last row, or
@@ -88,7 +90,7 @@ func (w *Writer) writeHeader(line []byte) error {
 		return fmt.Errorf("sync results %s: %w", w.path, err)
 	}
 	w.size = int64(len(line))
-	syncDir(filepath.Dir(w.path))
+	atomicfile.SyncDir(filepath.Dir(w.path))
 	return nil
 }
 
@@ -121,13 +123,4 @@ func parseHeader(b []byte) []string {
 	cr.LazyQuotes = true
 	rec, _ := cr.Read()
 	return rec
-}
-
-// syncDir makes a new directory entry durable. Best effort: some file systems
-// cannot sync a directory, and the rows themselves are synced regardless.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

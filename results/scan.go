@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"io"
 	"unsafe"
 )
@@ -264,7 +265,7 @@ func (r *rowReader) refill() error {
 	if err == io.EOF {
 		err = errors.New("the file shrank while being read")
 	}
-	return &InputError{Path: r.rf.path, Err: pathless(err)}
+	return &InputError{Path: r.rf.path, Err: oserr.Bare(err)}
 }
 
 // slow reads the record at the reader's offset through encoding/csv.
@@ -300,7 +301,7 @@ func (r *rowReader) slow() ([]string, error) {
 		if errors.As(err, &pe) {
 			return nil, &InputError{Path: r.rf.path, Line: pe.Line + base, Err: pe.Err}
 		}
-		return nil, &InputError{Path: r.rf.path, Err: pathless(err)}
+		return nil, &InputError{Path: r.rf.path, Err: oserr.Bare(err)}
 	}
 	first, _ := cr.FieldPos(0)
 	r.start, r.recLine, r.multi = start, first+base, true
@@ -330,7 +331,7 @@ func (r *rowReader) countLines(from, to int64) (int, error) {
 	}
 	b := r.scratch[:to-from]
 	if _, err := r.rf.f.ReadAt(b, from); err != nil {
-		return 0, &InputError{Path: r.rf.path, Err: pathless(err)}
+		return 0, &InputError{Path: r.rf.path, Err: oserr.Bare(err)}
 	}
 	return bytes.Count(b, []byte{'\n'}), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"io"
 	"os"
 	"sync/atomic"
@@ -238,7 +239,7 @@ func (b *rowBack) row(j int) ([]string, *resultsFile, error) {
 		was := b.c.files[file]
 		f, err := os.Open(was.path)
 		if err != nil {
-			return nil, nil, &InputError{Path: was.path, Err: pathless(err)}
+			return nil, nil, &InputError{Path: was.path, Err: oserr.Bare(err)}
 		}
 		rf := *was
 		rf.f = f

@@ -2,6 +2,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/jobsplit/jobsplit/internal/oserr"
 	"io"
 	"os"
 	"path/filepath"
@@ -306,7 +307,7 @@ func ResultFiles(paths []string) ([]string, error) {
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, &InputError{Path: p, Err: pathless(err)}
+			return nil, &InputError{Path: p, Err: oserr.Bare(err)}
 		}
 		if !fi.IsDir() {
 			add(p)
@@ -314,7 +315,7 @@ func ResultFiles(paths []string) ([]string, error) {
 		}
 		entries, err := os.ReadDir(p)
 		if err != nil {
-			return nil, &InputError{Path: p, Err: pathless(err)}
+			return nil, &InputError{Path: p, Err: oserr.Bare(err)}
 		}
 		for _, e := range entries { // ReadDir sorts by name
 			name := e.Name()

@@ -1,4 +1,4 @@
-package results
+package atomicfile
 
 import (
 	"errors"
@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// TestWriteFilesAtomic: files written together are all replaced, or, when
+// TestWriteAll: files written together are all replaced, or, when
 // any of them fails, none is and no temporary file is left.
-func TestWriteFilesAtomic(t *testing.T) {
+func TestWriteAll(t *testing.T) {
 	text := func(s string) func(io.Writer) error {
 		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
 	}
@@ -33,7 +33,7 @@ func TestWriteFilesAtomic(t *testing.T) {
 			pool, mark := filepath.Join(dir, "left.csv"), filepath.Join(dir, "left.csv.jobsplit")
 			os.WriteFile(pool, []byte("old pool"), 0o644)
 			os.WriteFile(mark, []byte("old mark"), 0o644)
-			err := WriteFilesAtomic(PendingFile{Path: mark, Write: tt.mark}, PendingFile{Path: pool, Write: tt.pool})
+			err := WriteAll(Pending{Path: mark, Write: tt.mark}, Pending{Path: pool, Write: tt.pool})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("error %v, want %v", err, tt.wantErr)
 			}
@@ -48,4 +48,13 @@ func TestWriteFilesAtomic(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
