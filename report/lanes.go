@@ -52,18 +52,19 @@ func (r *Report) assignLanes() {
 	a := &r.att
 	r.lane = make([]int32, a.len())
 	lanes := make([]int, len(r.machineNames))
-	var free intHeap
-	var busy endHeap
+	free := minHeap[int32]{less: func(a, b int32) bool { return a < b }}
+	busy := minHeap[laneEnd]{less: func(a, b laneEnd) bool { return a.end < b.end }}
 	for i := range a.len() {
 		m := a.machine[i]
 		if i == 0 || a.machine[i-1] != m {
-			free, busy = free[:0], busy[:0]
+			free.reset()
+			busy.reset()
 		}
-		for len(busy) > 0 && busy[0].end <= a.start[i] {
+		for busy.len() > 0 && busy.top().end <= a.start[i] {
 			free.push(busy.pop().lane)
 		}
 		var lane int32
-		if len(free) > 0 {
+		if free.len() > 0 {
 			lane = free.pop()
 		} else {
 			lane = int32(lanes[m])
@@ -78,59 +79,31 @@ func (r *Report) assignLanes() {
 	}
 }
 
-// intHeap is a min-heap of free lane numbers.
-type intHeap []int32
-
-func (h *intHeap) push(v int32) {
-	*h = append(*h, v)
-	s := *h
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if s[p] <= s[i] {
-			break
-		}
-		s[p], s[i] = s[i], s[p]
-		i = p
-	}
-}
-
-func (h *intHeap) pop() int32 {
-	s := *h
-	top := s[0]
-	s[0] = s[len(s)-1]
-	s = s[:len(s)-1]
-	*h = s
-	for i := 0; ; {
-		l, small := 2*i+1, i
-		if l < len(s) && s[l] < s[small] {
-			small = l
-		}
-		if l+1 < len(s) && s[l+1] < s[small] {
-			small = l + 1
-		}
-		if small == i {
-			return top
-		}
-		s[i], s[small] = s[small], s[i]
-		i = small
-	}
-}
-
 // laneEnd is a busy lane and when its attempt ends.
 type laneEnd struct {
 	end  int64
 	lane int32
 }
 
-// endHeap is a min-heap of busy lanes by end time.
-type endHeap []laneEnd
+// minHeap is a binary min-heap ordered by less: the free lanes by number,
+// the busy ones by end time.
+type minHeap[T any] struct {
+	items []T
+	less  func(a, b T) bool
+}
 
-func (h *endHeap) push(v laneEnd) {
-	*h = append(*h, v)
-	s := *h
+func (h *minHeap[T]) len() int { return len(h.items) }
+
+func (h *minHeap[T]) top() T { return h.items[0] }
+
+func (h *minHeap[T]) reset() { h.items = h.items[:0] }
+
+func (h *minHeap[T]) push(v T) {
+	h.items = append(h.items, v)
+	s := h.items
 	for i := len(s) - 1; i > 0; {
 		p := (i - 1) / 2
-		if s[p].end <= s[i].end {
+		if !h.less(s[i], s[p]) {
 			break
 		}
 		s[p], s[i] = s[i], s[p]
@@ -138,18 +111,18 @@ func (h *endHeap) push(v laneEnd) {
 	}
 }
 
-func (h *endHeap) pop() laneEnd {
-	s := *h
+func (h *minHeap[T]) pop() T {
+	s := h.items
 	top := s[0]
 	s[0] = s[len(s)-1]
 	s = s[:len(s)-1]
-	*h = s
+	h.items = s
 	for i := 0; ; {
 		l, small := 2*i+1, i
-		if l < len(s) && s[l].end < s[small].end {
+		if l < len(s) && h.less(s[l], s[small]) {
 			small = l
 		}
-		if l+1 < len(s) && s[l+1].end < s[small].end {
+		if l+1 < len(s) && h.less(s[l+1], s[small]) {
 			small = l + 1
 		}
 		if small == i {
