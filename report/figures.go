@@ -52,6 +52,9 @@ type MachineFigures struct {
 	// Attempts are the rows the machine wrote; OK those with status ok.
 	Attempts int `json:"attempts"`
 	OK       int `json:"ok"`
+	// Moved are the attempts of jobs the plan gave another machine: work
+	// this machine stole or took over (with balance).
+	Moved int `json:"moved"`
 	// Slots are the worker slots rebuilt from start and end times.
 	Slots        int     `json:"slots"`
 	BusyFraction float64 `json:"busy_fraction"`

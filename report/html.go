@@ -58,6 +58,10 @@ type bars struct {
 	Job      []int      `json:"j"`
 	JobIDs   []string   `json:"ids"`
 	Values   [][]string `json:"v"`
+	// Moved lists the bars of jobs the plan gave another machine (stolen
+	// or taken over, with balance), and From that machine for each.
+	Moved []int    `json:"mv"`
+	From  []string `json:"mvf"`
 }
 
 type bins struct {
@@ -96,7 +100,7 @@ func (r *Report) timelineData() timeline {
 
 func (r *Report) barData(t0 int64) *bars {
 	a := &r.att
-	b := &bars{JobIDs: []string{}, Values: [][]string{}}
+	b := &bars{JobIDs: []string{}, Values: [][]string{}, Moved: []int{}, From: []string{}}
 	jobAt := make(map[int32]int)
 	for i := range a.len() {
 		b.Start = append(b.Start, a.start[i]-t0)
@@ -105,6 +109,10 @@ func (r *Report) barData(t0 int64) *bars {
 		b.Status = append(b.Status, int(a.status[i]))
 		b.Exit = append(b.Exit, a.exit[i])
 		b.Attempt = append(b.Attempt, a.attempt[i])
+		if a.moved[i] >= 0 {
+			b.Moved = append(b.Moved, i)
+			b.From = append(b.From, r.machineNames[a.moved[i]])
+		}
 		j := a.job[i]
 		k, seen := jobAt[j]
 		if !seen {

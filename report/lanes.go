@@ -37,10 +37,11 @@ func (r *Report) sortAttempts() {
 func (a *attempts) pick(at []int32) attempts {
 	n := len(at)
 	p := attempts{job: make([]int32, n), machine: make([]int32, n), status: make([]uint8, n),
-		exit: make([]int32, n), attempt: make([]int32, n), start: make([]int64, n), dur: make([]int64, n)}
+		exit: make([]int32, n), attempt: make([]int32, n), start: make([]int64, n), dur: make([]int64, n),
+		moved: make([]int32, n)}
 	for k, i := range at {
 		p.job[k], p.machine[k], p.status[k], p.exit[k] = a.job[i], a.machine[i], a.status[i], a.exit[i]
-		p.attempt[k], p.start[k], p.dur[k] = a.attempt[i], a.start[i], a.dur[i]
+		p.attempt[k], p.start[k], p.dur[k], p.moved[k] = a.attempt[i], a.start[i], a.dur[i], a.moved[i]
 	}
 	return p
 }

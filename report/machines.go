@@ -42,6 +42,9 @@ func (r *Report) machineFigures() {
 		}
 		last[m] = max(last[m], a.end(i))
 		mf.Attempts++
+		if a.moved[i] >= 0 {
+			mf.Moved++
+		}
 		busy[m] += a.dur[i]
 		if a.status[i] == stOK {
 			mf.OK++

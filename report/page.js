@@ -20,6 +20,9 @@
   var span = Math.max(1, D.t1 - D.t0);
   var view = { from: 0, to: span };
   var B = D.bars;
+  // movedFrom maps a bar of a stolen job to the machine the plan gave it.
+  var movedFrom = {};
+  if (B && B.mv) B.mv.forEach(function (i, k) { movedFrom[i] = B.mvf[k]; });
 
   var legend = document.getElementById("legend");
   D.statuses.forEach(function (s, i) {
@@ -106,6 +109,11 @@
       if (x1 - x0 >= 1) {
         ctx.fillStyle = D.colors[B.st[i]];
         ctx.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), laneH);
+        if (movedFrom[i] !== undefined) {
+          // A stolen job: a dark mark along the bar's top edge.
+          ctx.fillStyle = "#222";
+          ctx.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), Math.max(1, laneH / 4));
+        }
       } else {
         var px = Math.floor(x0);
         cover[px] = (cover[px] || 0) + (x1 - x0);
@@ -159,6 +167,7 @@
   function describe(i) {
     var j = B.j[i], lines = ["job " + B.ids[j] + "  attempt " + B.a[i] + "  " + D.statuses[B.st[i]] + "  exit code " + B.x[i],
       "duration " + fmt(B.d[i]) + "  started +" + fmt(B.s[i])];
+    if (movedFrom[i] !== undefined) lines.push("planned on " + movedFrom[i] + ": stolen or taken over");
     var params = D.params.map(function (p, k) { return p + "=" + B.v[j][k]; });
     if (params.length) lines.push(params.join("  "));
     return lines.join("\n");
@@ -218,6 +227,7 @@
       li.dataset.attempt = B.a[i];
       li.dataset.lane = B.l[i];
       li.dataset.status = D.statuses[B.st[i]];
+      if (movedFrom[i] !== undefined) li.dataset.moved = movedFrom[i];
       out.appendChild(li);
     }
     document.body.appendChild(out);

@@ -38,6 +38,10 @@ type attempts struct {
 	attempt []int32
 	start   []int64 // unix milliseconds
 	dur     []int64 // milliseconds
+	// moved is, for an attempt whose row says the plan gave its job to
+	// another machine (stolen or taken over, with balance), that machine's
+	// index into Report.machineNames, else -1.
+	moved []int32
 }
 
 func (a *attempts) len() int { return len(a.job) }
@@ -47,6 +51,8 @@ func (a *attempts) end(i int) int64 { return a.start[i] + a.dur[i] }
 // resultColumns are the positions of the fixed columns in one file's header.
 type resultColumns struct {
 	id, machine, status, exit, attempt, started, duration, digest int
+	// planned is the planned_machine column of a balanced run, -1 if none.
+	planned int
 }
 
 // readResults appends the rows of one results file whose digest is digest.
@@ -147,7 +153,11 @@ func indexColumns(header []string) (resultColumns, error) {
 	if missing != nil {
 		return resultColumns{}, fmt.Errorf("line 1: not a jobsplit results file: the header lacks %s", strings.Join(missing, ", "))
 	}
-	return resultColumns{idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7]}, nil
+	planned, ok := at["planned_machine"]
+	if !ok {
+		planned = -1
+	}
+	return resultColumns{idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6], idx[7], planned}, nil
 }
 
 // addRow parses one row into the attempts.
@@ -196,6 +206,13 @@ func (r *Report) addRow(rec []string, c *resultColumns) error {
 	a.attempt = append(a.attempt, int32(attempt))
 	a.start = append(a.start, started.UnixMilli())
 	a.dur = append(a.dur, int64(secs*1000+0.5))
+	moved := int32(-1)
+	if c.planned >= 0 {
+		if p := rec[c.planned]; p != "" && p != rec[c.machine] {
+			moved = r.machineIndex(p)
+		}
+	}
+	a.moved = append(a.moved, moved)
 	return nil
 }
 
