@@ -54,37 +54,7 @@ func TestSlurm(t *testing.T) {
 	if !strings.Contains(script, "#SBATCH --array=0-2\n") {
 		t.Fatalf("the script is not an array of 3 tasks:\n%s", script)
 	}
-	scriptPath := filepath.Join(dir, "sweep.sbatch")
-	if err := os.WriteFile(scriptPath, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := slurmCommand("sbatch", "--parsable", scriptPath)
-	if err != nil {
-		t.Fatalf("sbatch: %v\n%s", err, out)
-	}
-	jobID, _, _ := strings.Cut(strings.TrimSpace(out), ";")
-	finished := false
-	t.Cleanup(func() {
-		if !finished {
-			slurmCommand("scancel", jobID)
-		}
-	})
-	t.Logf("submitted array job %s after %v", jobID, time.Since(start).Round(time.Millisecond))
-
-	// Wait for the array to leave the queue: bounded, polling.
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		out, err := slurmCommand("squeue", "--noheader", "--array", "--jobs", jobID, "--format", "%i %T %r")
-		if err == nil && strings.TrimSpace(out) == "" || err != nil && strings.Contains(out, "Invalid job id") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("array job %s still queued after 2 minutes:\n%s", jobID, out)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-	finished = true
-	t.Logf("array job %s finished after %v", jobID, time.Since(start).Round(time.Millisecond))
+	jobID := submitArray(t, dir, script, start)
 
 	// Slurm's own account of the tasks, while it still keeps them (MinJobAge).
 	if out, err := slurmCommand("scontrol", "--oneliner", "show", "job", jobID); err == nil {
@@ -107,7 +77,7 @@ func TestSlurm(t *testing.T) {
 			t.Errorf("task %d did not run machine %s:\n%s", i, machine, text)
 		}
 	}
-	out, err = jobsplit("collect-results", "-o", filepath.Join(dir, "all.csv"))
+	out, err := jobsplit("collect-results", "-o", filepath.Join(dir, "all.csv"))
 	if err != nil {
 		t.Fatalf("collect-results: %v\n%s", err, out)
 	}
@@ -141,6 +111,42 @@ func TestSlurm(t *testing.T) {
 		}
 	}
 	t.Logf("checked after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// submitArray submits an emitted script to Slurm and waits, bounded and
+// polling, until its array has left the queue; it returns the job id.
+func submitArray(t *testing.T, dir, script string, start time.Time) string {
+	t.Helper()
+	scriptPath := filepath.Join(dir, "sweep.sbatch")
+	if err := os.WriteFile(scriptPath, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := slurmCommand("sbatch", "--parsable", scriptPath)
+	if err != nil {
+		t.Fatalf("sbatch: %v\n%s", err, out)
+	}
+	jobID, _, _ := strings.Cut(strings.TrimSpace(out), ";")
+	finished := false
+	t.Cleanup(func() {
+		if !finished {
+			slurmCommand("scancel", jobID)
+		}
+	})
+	t.Logf("submitted array job %s after %v", jobID, time.Since(start).Round(time.Millisecond))
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		out, err := slurmCommand("squeue", "--noheader", "--array", "--jobs", jobID, "--format", "%i %T %r")
+		if err == nil && strings.TrimSpace(out) == "" || err != nil && strings.Contains(out, "Invalid job id") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("array job %s still queued after 2 minutes:\n%s", jobID, out)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	finished = true
+	t.Logf("array job %s finished after %v", jobID, time.Since(start).Round(time.Millisecond))
+	return jobID
 }
 
 // slurmReady reports why Slurm cannot run a job here, or nil.
