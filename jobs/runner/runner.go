@@ -172,23 +172,37 @@ func (r *Runner) readDone() error {
 	// A re-plan (a pool of missing jobs) lists the jobs to get done,
 	// failed ones included: the user listed them to run them.
 	retryFailed := r.opts.RetryFailed || r.sweep.Pool.Parent != ""
-	for _, i := range r.share.Jobs {
-		id := r.sweep.Pool.Job(int(i)).ID
-		state, seen := done.Jobs[id]
-		if seen {
+	// Only a balanced run needs the closed jobs by id (to tell the folder)
+	// and the attempts of jobs outside its share (it may be handed them).
+	balanced := r.opts.Balance.Dir != ""
+	if balanced {
+		for id, state := range done.Jobs {
 			r.lastAttempt[id] = state.LastAttempt
 		}
+	}
+	for _, i := range r.share.Jobs {
+		id := r.sweep.Pool.ID(int(i))
+		state, seen := done.Jobs[id]
+		closed := true
 		switch {
 		case !seen, state.Status == results.StatusInterrupted:
+			closed = false
 		case state.Status == results.StatusOK:
 			r.skipped++
-			r.closed[id] = true
-			continue
 		case !retryFailed:
 			r.skipped++
 			r.earlierFailed = append(r.earlierFailed, id)
-			r.closed[id] = true
+		default:
+			closed = false
+		}
+		if closed {
+			if balanced {
+				r.closed[id] = true
+			}
 			continue
+		}
+		if seen {
+			r.lastAttempt[id] = state.LastAttempt
 		}
 		r.pending = append(r.pending, i)
 	}
