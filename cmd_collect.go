@@ -14,6 +14,7 @@ import (
 
 	"github.com/jobsplit/jobsplit/internal/atomicfile"
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/results"
 )
 
@@ -125,7 +126,7 @@ func runCollect(stdout, stderr io.Writer, opts collectOptions) error {
 		// The pool is a plain CSV; its parent file links it to this sweep.
 		// Written together, the parent file first: a crash between the
 		// renames never leaves the new pool without its link.
-		parent := atomicfile.Pending{Path: jobs.ParentFile(opts.Missing), Write: func(w io.Writer) error {
+		parent := atomicfile.Pending{Path: pool.ParentFile(opts.Missing), Write: func(w io.Writer) error {
 			_, err := io.WriteString(w, s.MissingParent())
 			return err
 		}}

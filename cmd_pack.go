@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/pool"
 )
 
 func newPackCommand() *cli.Command {
@@ -228,7 +229,7 @@ func (p *pack) addInputs(s *jobs.Sweep, opts jobs.Options) error {
 		// A re-plan's parent file travels with its pool, under its name.
 		for _, f := range p.files {
 			if s.Pool.ParentFile != "" && sameFile(f.src, s.Pool.Source) {
-				if err := p.addFile(s.Pool.ParentFile, jobs.ParentFile(f.dest)); err != nil {
+				if err := p.addFile(s.Pool.ParentFile, pool.ParentFile(f.dest)); err != nil {
 					return err
 				}
 				break

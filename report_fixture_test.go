@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/logs"
 	"github.com/jobsplit/jobsplit/results"
 )
@@ -40,13 +41,13 @@ func reportJobID(i int) string { return fmt.Sprintf("j%03d", i) }
 // write writes the sweep's inputs, results and logs, and returns the sweep.
 func (rs *reportSweep) write(t *testing.T) *jobs.Sweep {
 	t.Helper()
-	pool := "id,size,kind\n"
+	jobsCSV := "id,size,kind\n"
 	for i := range rs.jobs {
-		pool += fmt.Sprintf("%s,%d,%s\n", reportJobID(i), 1+i%5, []string{"a", "b", "c"}[i%3])
+		jobsCSV += fmt.Sprintf("%s,%d,%s\n", reportJobID(i), 1+i%5, []string{"a", "b", "c"}[i%3])
 	}
 	writeFiles(t, rs.dir, map[string]string{
 		"jobsplit.toml": "[job]\ncommand = [\"./sim\", \"{size}\", \"{kind}\"]\n[pool]\nfile = \"jobs.csv\"\n[results]\ncolumns = [\"score\"]\n",
-		"jobs.csv":      pool,
+		"jobs.csv":      jobsCSV,
 		"machines.json": rs.machines,
 	})
 	s, err := loadSweep(jobs.Options{Config: filepath.Join(rs.dir, "jobsplit.toml")})
@@ -65,7 +66,7 @@ func (rs *reportSweep) write(t *testing.T) *jobs.Sweep {
 			t.Fatal(err)
 		}
 		lanes := make([]time.Duration, m.Cores)
-		run := func(job jobs.Job, attempt int, status results.Status, exit int, d time.Duration, errText string, stderr []string) {
+		run := func(job pool.Job, attempt int, status results.Status, exit int, d time.Duration, errText string, stderr []string) {
 			lane := 0
 			for l := range lanes {
 				if lanes[l] < lanes[lane] {

@@ -1,3 +1,5 @@
+//go:build unix
+
 package balance_test
 
 import (

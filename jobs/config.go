@@ -16,6 +16,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/machines"
 	"github.com/jobsplit/jobsplit/split"
 )
@@ -175,7 +176,7 @@ func ParseConfig(data []byte, path string) (*Config, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		return nil, fail(1+bytes.Count(data[:firstInvalid(string(data))], []byte("\n")), "not valid UTF-8")
+		return nil, fail(1+bytes.Count(data[:pool.FirstInvalid(string(data))], []byte("\n")), "not valid UTF-8")
 	}
 	text := string(data)
 	cfg := &Config{Path: abs, Dir: filepath.Dir(abs), Name: path}
@@ -341,13 +342,13 @@ func (c *Config) CommandArgs() (args []string, shell bool, err error) {
 		for _, a := range v {
 			s, ok := a.(string)
 			if !ok {
-				return nil, false, fmt.Errorf("[job] command array must hold only strings, not %s", kindOf(a))
+				return nil, false, fmt.Errorf("[job] command array must hold only strings, not %s", pool.KindOf(a))
 			}
 			args = append(args, s)
 		}
 		return args, false, nil
 	}
-	return nil, false, fmt.Errorf("[job] command must be a string or an array of strings, not %s", kindOf(c.Job.Command))
+	return nil, false, fmt.Errorf("[job] command must be a string or an array of strings, not %s", pool.KindOf(c.Job.Command))
 }
 
 // Input resolves a file the config names for reading now: relative to the
@@ -361,29 +362,6 @@ func (c *Config) Input(path, def string) string {
 		return c.Resolve(path, def)
 	}
 	return filepath.Join(filepath.Dir(c.Name), path)
-}
-
-// kindOf names a decoded TOML value's type as a user knows it.
-func kindOf(v any) string {
-	switch v.(type) {
-	case string:
-		return "a string"
-	case int64:
-		return "an integer"
-	case float64:
-		return "a float"
-	case bool:
-		return "a boolean"
-	case time.Time:
-		return "a date"
-	case []any:
-		return "an array"
-	case []map[string]any:
-		return "an array of tables"
-	case map[string]any:
-		return "a table"
-	}
-	return "a value"
 }
 
 // Resolve makes a config-relative path absolute, or returns def resolved

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gocarina/gocsv"
+
+	"github.com/jobsplit/jobsplit/jobs/pool"
 )
 
 // readDurations reads job_id -> duration_s from an earlier results CSV,
@@ -19,22 +21,22 @@ func readDurations(path string) (map[string]float64, error) {
 		return nil, fmt.Errorf("read costs: %w", err)
 	}
 	defer f.Close()
-	text, err := readText(f, path)
+	text, err := pool.ReadText(f, path)
 	if err != nil {
 		return nil, err
 	}
 	header, err := csv.NewReader(strings.NewReader(text)).Read()
 	if err != nil {
-		return nil, &PoolError{File: path, Problem: "not a jobsplit results CSV: no header"}
+		return nil, &pool.PoolError{File: path, Problem: "not a jobsplit results CSV: no header"}
 	}
 	for _, col := range []string{"job_id", "status", "duration_s"} {
 		if !slices.Contains(header, col) {
-			return nil, &PoolError{File: path, Problem: "not a jobsplit results CSV: want columns job_id, status and duration_s"}
+			return nil, &pool.PoolError{File: path, Problem: "not a jobsplit results CSV: want columns job_id, status and duration_s"}
 		}
 	}
 	var rows []costRow
 	if err := gocsv.UnmarshalString(text, &rows); err != nil {
-		return nil, &PoolError{File: path, Problem: err.Error()}
+		return nil, &pool.PoolError{File: path, Problem: err.Error()}
 	}
 	durations := map[string]float64{}
 	okSeen := map[string]bool{}

@@ -3,6 +3,7 @@ package jobs
 import (
 	"slices"
 
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/results"
 	"github.com/jobsplit/jobsplit/split"
 )
@@ -33,13 +34,13 @@ func (s *Sweep) ResultDigest() string {
 // this sweep's missing jobs (see ParentFile): it names the sweep they
 // belong to.
 func (s *Sweep) MissingParent() string {
-	return ParentFileText(s.ResultDigest())
+	return pool.ParentFileText(s.ResultDigest())
 }
 
 // planJobs gives collect-results the planned jobs where the sweep holds
 // them: plan order is the shares in machines order, each in run order.
 type planJobs struct {
-	pool   *Pool
+	pool   *pool.Pool
 	shares []split.Share
 	starts []int // plan position of each share's first job
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/jobs/resources"
 	"github.com/jobsplit/jobsplit/machines"
 )
@@ -91,7 +92,7 @@ func (c *Config) readNeeds(text string) ([]needSpec, error) {
 			}
 			spec.fixed = n
 		default:
-			return fail(fmt.Sprintf("want %s, not %s", needWant, kindOf(value)))
+			return fail(fmt.Sprintf("want %s, not %s", needWant, pool.KindOf(value)))
 		}
 		specs = append(specs, spec)
 		return nil

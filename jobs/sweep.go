@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/jobs/resources"
 	"github.com/jobsplit/jobsplit/machines"
 	"github.com/jobsplit/jobsplit/split"
@@ -30,7 +31,7 @@ type Options struct {
 // Sweep is everything a host needs to know: the inputs and the plan.
 type Sweep struct {
 	Config       *Config
-	Pool         *Pool
+	Pool         *pool.Pool
 	Machines     machines.List
 	MachinesPath string
 	Params       []Param
@@ -146,15 +147,15 @@ func (s *Sweep) loadMachines(opts Options) (machines.List, error) {
 	return machines.Load(s.MachinesPath)
 }
 
-func (s *Sweep) loadPool(opts Options) (*Pool, error) {
+func (s *Sweep) loadPool(opts Options) (*pool.Pool, error) {
 	cfg := s.Config
 	switch {
 	case opts.Jobs != "":
-		return ReadPoolFile(opts.Jobs, cfg.Pool.Format)
+		return pool.ReadPoolFile(opts.Jobs, cfg.Pool.Format)
 	case cfg.Pool.File != "":
-		return ReadPoolFile(cfg.Input(cfg.Pool.File, ""), cfg.Pool.Format)
+		return pool.ReadPoolFile(cfg.Input(cfg.Pool.File, ""), cfg.Pool.Format)
 	}
-	return GridPool(cfg.Pool.Grid, cfg.Name, opts.AllowLarge)
+	return pool.GridPool(cfg.Pool.Grid, cfg.Name, opts.AllowLarge)
 }
 
 func (s *Sweep) bins() []split.Bin {
@@ -205,7 +206,7 @@ func (s *Sweep) digest() split.Digest {
 		d = split.NewDigesterAt(split.VersionNeeds)
 	}
 	s.writeWork(d)
-	s.Pool.writeDigest(d)
+	s.Pool.WriteDigest(d)
 	if s.Pool.Parent != "" {
 		d.String("parent")
 		d.String(s.Pool.Parent)
@@ -257,12 +258,12 @@ func (s *Sweep) loadCosts(resultsFile string) ([]float64, error) {
 			}
 			c, err := strconv.ParseFloat(v, 64)
 			if err != nil || math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
-				return nil, &PoolError{File: s.Pool.Source, Problem: fmt.Sprintf("job %q: cost must be a number >= 0, got %q", s.Pool.Job(i).ID, v)}
+				return nil, &pool.PoolError{File: s.Pool.Source, Problem: fmt.Sprintf("job %q: cost must be a number >= 0, got %q", s.Pool.Job(i).ID, v)}
 			}
 			costs[i] = c
 		}
 	} else {
-		return nil, &PoolError{File: s.Pool.Source, Problem: "the cost strategy needs a cost column or --costs FILE (an earlier results CSV)"}
+		return nil, &pool.PoolError{File: s.Pool.Source, Problem: "the cost strategy needs a cost column or --costs FILE (an earlier results CSV)"}
 	}
 	fillMedian(costs)
 	return costs, nil

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/jobs/process"
 	"github.com/jobsplit/jobsplit/jobs/resources"
 	"github.com/jobsplit/jobsplit/logs"
@@ -59,7 +59,7 @@ func backoff(k int) time.Duration {
 
 // ended is one finished attempt, on its way to the log and the results.
 type ended struct {
-	job     jobs.Job
+	job     pool.Job
 	attempt int
 	status  results.Status
 	out     process.Ending
@@ -75,7 +75,7 @@ type ended struct {
 // runAttempt runs one attempt of job i, which is job, reads what it left
 // at $JOBSPLIT_RESULT and hands it to record; the returned channel is
 // closed once its row is on disk (or the run stopped without one).
-func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt int, final bool, grant resources.Grant) (results.Status, <-chan struct{}) {
+func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt int, final bool, grant resources.Grant) (results.Status, <-chan struct{}) {
 	files := newAttemptFiles(r.files.workDir, i, attempt)
 	_ = r.files.log.JobStart(job.ID, attempt)
 	planned := r.opts.Machine
@@ -127,7 +127,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job jobs.Job, attempt 
 }
 
 // start runs the attempt's process, noting it in the journal.
-func (r *Runner) start(ctx context.Context, job jobs.Job, attempt int, files attemptFiles, grant resources.Grant) process.Ending {
+func (r *Runner) start(ctx context.Context, job pool.Job, attempt int, files attemptFiles, grant resources.Grant) process.Ending {
 	seed := strconv.FormatUint(r.sweep.Seed(job.ID), 10)
 	stdout := r.outputLines(job.ID, logs.StreamStdout)
 	stderr := r.outputLines(job.ID, logs.StreamStderr)

@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/jobsplit/jobsplit/jobs"
+	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/jobs/resources"
 )
 
 // command is the job's argument list, run directly when the shell would
 // do nothing but split words.
-func (r *Runner) command(job jobs.Job, seed string, attempt int, grant resources.Grant) []string {
+func (r *Runner) command(job pool.Job, seed string, attempt int, grant resources.Grant) []string {
 	t := r.sweep.Template
 	args := t.Expand(r.lookup(job, seed, attempt, grant))
 	if !t.Shell() {
@@ -26,7 +27,7 @@ func (r *Runner) command(job jobs.Job, seed string, attempt int, grant resources
 // lookup gives a job's placeholder values: its columns, [params], id,
 // seed, machine and attempt, and what it holds ({cores}, {gpu_ids}) unless
 // a column or parameter has that name.
-func (r *Runner) lookup(job jobs.Job, seed string, attempt int, grant resources.Grant) jobs.Lookup {
+func (r *Runner) lookup(job pool.Job, seed string, attempt int, grant resources.Grant) jobs.Lookup {
 	return func(name string) (string, bool) {
 		switch name {
 		case "id":
@@ -75,7 +76,7 @@ func (r *Runner) sharedEnviron() []string {
 // environ is the job's environment: the shared part, then the job's own
 // variables and one JOBSPLIT_PARAM_<NAME> per pool column, which wins
 // over a parameter of the same name.
-func (r *Runner) environ(job jobs.Job, seed string, attempt int, files attemptFiles, grant resources.Grant) []string {
+func (r *Runner) environ(job pool.Job, seed string, attempt int, files attemptFiles, grant resources.Grant) []string {
 	env := make([]string, 0, len(r.env)+12+len(job.Values))
 	env = append(env, r.env...)
 	env = append(env,

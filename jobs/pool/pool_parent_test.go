@@ -1,4 +1,4 @@
-package jobs
+package pool
 
 import (
 	"os"
@@ -61,54 +61,6 @@ func TestReadPoolParent(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestParentFileKeepsDigest: a pool with a parent file plans exactly as the
-// same pool with the old comment line, so files of the last release and new
-// ones re-plan alike.
-func TestParentFileKeepsDigest(t *testing.T) {
-	digest := strings.Repeat("c", 64)
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	old := write("old.csv", "# jobsplit: re-plan of digest "+digest+"\nid,x\n1,1\n")
-	cur := write("new.csv", "id,x\n1,1\n")
-	write("new.csv.jobsplit", ParentFileText(digest))
-	plain := write("plain.csv", "id,x\n1,1\n")
-	var digests []string
-	for _, pool := range []string{old, cur, plain} {
-		s := loadTestSweep(t, dir, pool)
-		digests = append(digests, s.Plan.Digest.String())
-		if pool != plain && s.ResultDigest() != digest {
-			t.Errorf("%s: ResultDigest %s, want the parent's", pool, s.ResultDigest())
-		}
-	}
-	if digests[0] != digests[1] {
-		t.Errorf("parent file plans %s, comment line %s", digests[1], digests[0])
-	}
-	if digests[2] == digests[1] {
-		t.Errorf("a pool without a parent plans like a re-plan: %s", digests[2])
-	}
-}
-
-// loadTestSweep plans pool with a minimal config and one machine in dir.
-func loadTestSweep(t *testing.T, dir, pool string) *Sweep {
-	t.Helper()
-	for name, text := range map[string]string{"jobsplit.toml": minimalConfig, "one.json": `{"m": [1, 1]}`} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := Load(Options{Config: filepath.Join(dir, "jobsplit.toml"), Machines: filepath.Join(dir, "one.json"), Jobs: pool})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 // TestPoolAppendID: AppendID gives every job's ID, whichever way the pool

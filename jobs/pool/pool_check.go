@@ -1,4 +1,4 @@
-package jobs
+package pool
 
 import (
 	"cmp"
@@ -262,9 +262,9 @@ func (p *Pool) fieldOf(column int) int {
 	return column
 }
 
-// writeDigest writes the pool: its columns in name order, how ids are
+// WriteDigest writes the pool: its columns in name order, how ids are
 // made, the number of jobs and the sum of their row hashes.
-func (p *Pool) writeDigest(d *split.Digester) {
+func (p *Pool) WriteDigest(d *split.Digester) {
 	d.String("jobs")
 	d.Uint(uint64(len(p.sorted)))
 	for _, k := range p.sorted {

@@ -1,12 +1,10 @@
-package jobs
+package pool
 
 import (
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 )
 
 // MaxGrid is the largest grid planned without AllowLarge: a typo in a range
@@ -32,7 +30,7 @@ func GridPool(grid map[string]any, source string, allowLarge bool) (*Pool, error
 	gridAxes := make([]axis, len(columns))
 	total, over := uint64(1), false
 	for i, name := range columns {
-		if err := checkParamName("key", name); err != nil {
+		if err := CheckParamName("key", name); err != nil {
 			return nil, fail("[pool.grid] %v", err)
 		}
 		a, err := gridAxis(grid[name])
@@ -109,7 +107,7 @@ func gridAxis(v any) (axis, error) {
 	case map[string]any:
 		return gridRange(v)
 	}
-	return axis{}, fmt.Errorf("want a list of values or {from = 1, to = 10, step = 1}, not %s", kindOf(v))
+	return axis{}, fmt.Errorf("want a list of values or {from = 1, to = 10, step = 1}, not %s", KindOf(v))
 }
 
 func gridRange(r map[string]any) (axis, error) {
@@ -134,40 +132,4 @@ func gridRange(r map[string]any) (axis, error) {
 	// the true distance; capping keeps count+1 from wrapping to 0.
 	count := min(uint64(to-from)/uint64(step), maxJobs) + 1
 	return axis{from: from, step: step, count: count}, nil
-}
-
-// FormatValue is the text a TOML value takes in a template, an environment
-// variable and the digest: integers in decimal, floats as written (with .0
-// when whole), datetimes in RFC 3339, tables and arrays as compact JSON.
-func FormatValue(v any) (string, error) {
-	switch v := v.(type) {
-	case string:
-		return v, nil
-	case int64:
-		return strconv.FormatInt(v, 10), nil
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return "", fmt.Errorf("%s is not a finite number", tomlFloat(v))
-		}
-		s := strconv.FormatFloat(v, 'g', -1, 64)
-		if !strings.ContainsAny(s, ".eEn") {
-			s += ".0"
-		}
-		return s, nil
-	case bool:
-		return strconv.FormatBool(v), nil
-	case time.Time:
-		// BurntSushi/toml gives a local date or time the host's current
-		// offset: write it as written, or hosts in other zones would differ.
-		switch v.Location().String() {
-		case "datetime-local":
-			return v.Format("2006-01-02T15:04:05.999999999"), nil
-		case "date-local":
-			return v.Format("2006-01-02"), nil
-		case "time-local":
-			return v.Format("15:04:05.999999999"), nil
-		}
-		return v.Format(time.RFC3339Nano), nil
-	}
-	return formatJSON(v)
 }

@@ -1,4 +1,4 @@
-package jobs
+package pool
 
 import (
 	"fmt"
@@ -50,9 +50,9 @@ func ReadPoolFile(path, format string) (*Pool, error) {
 	return p, nil
 }
 
-// readText reads a whole pool source and drops a UTF-8 byte order mark.
+// ReadText reads a whole pool source and drops a UTF-8 byte order mark.
 // The bytes become the text without a copy: nothing writes to them again.
-func readText(r io.Reader, source string) (string, error) {
+func ReadText(r io.Reader, source string) (string, error) {
 	data, err := readAll(r)
 	if err != nil {
 		return "", fmt.Errorf("read jobs %s: %w", source, err)
@@ -66,7 +66,7 @@ func readText(r io.Reader, source string) (string, error) {
 	}
 	text = strings.TrimPrefix(text, "\xef\xbb\xbf")
 	if !utf8.ValidString(text) {
-		line := 1 + strings.Count(text[:firstInvalid(text)], "\n")
+		line := 1 + strings.Count(text[:FirstInvalid(text)], "\n")
 		return "", &PoolError{File: source, Line: line, Problem: "not valid UTF-8"}
 	}
 	return text, nil
@@ -91,7 +91,9 @@ func readAll(r io.Reader) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r, maxPoolFile+1))
 }
 
-func firstInvalid(s string) int {
+// FirstInvalid is the offset of the first byte of s that is not valid
+// UTF-8, or len(s): where a "not valid UTF-8" message points.
+func FirstInvalid(s string) int {
 	for i, r := range s {
 		if r == utf8.RuneError {
 			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
@@ -128,7 +130,7 @@ func ReadCSV(r io.Reader, source string) (*Pool, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &PoolError{File: source, Line: line, Problem: fmt.Sprintf(format, args...)}
 	}
-	text, err := readText(r, source)
+	text, err := ReadText(r, source)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +216,7 @@ func (p *Pool) lineAt(skipped int) func(rowRef) int {
 // ReadLines reads a pool with one job per non-blank line; the line is the
 // job's only parameter, arg.
 func ReadLines(r io.Reader, source string) (*Pool, error) {
-	text, err := readText(r, source)
+	text, err := ReadText(r, source)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package jobs
+package pool
 
 import (
 	"cmp"
@@ -188,11 +188,11 @@ var reservedColumns = map[string]bool{
 }
 
 // checkColumn reports a column name that cannot name a parameter.
-func checkColumn(name string) error { return checkParamName("column", name) }
+func checkColumn(name string) error { return CheckParamName("column", name) }
 
-// checkParamName reports a parameter name that cannot be one: noun is what
+// CheckParamName reports a parameter name that cannot be one: noun is what
 // the user wrote it as, a CSV "column" or a TOML "key".
-func checkParamName(noun, name string) error {
+func CheckParamName(noun, name string) error {
 	if name == "" {
 		return fmt.Errorf("empty %s name", noun)
 	}
