@@ -96,7 +96,7 @@ echo "perf $(printf '%.3f ' "${perfs[@]}")  spread ${spread}% (target <= 10% on 
 # committed. Miller's unsparsify holds every row (about 3 GiB a million narrow
 # rows), so it runs only where the memory is free.
 echo "== collect-results and status vs Miller unsparsify: rows in 8 files, narrow (2 result columns) and wide (20)"
-src=$(cd "$(dirname "$0")/.." && pwd)
+src=$repo
 (cd "$src" && go build -o "$work/sweepgen" ./internal/sweepgen)
 command -v mlr >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq miller >/dev/null; }
 # one run: "wall-seconds peak-MiB"
