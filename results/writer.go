@@ -113,6 +113,49 @@ func (w *Writer) Write(row Row) error {
 	return w.syncTo(end)
 }
 
+// WriteRows appends rows and syncs the file once for all of them, and
+// returns how many are on disk: on an error, the rows before the failing
+// one are kept and synced, and nothing of it or the later ones is left.
+func (w *Writer) WriteRows(rows []Row) (int, error) {
+	w.mu.Lock()
+	written := 0
+	var werr error
+	for _, row := range rows {
+		if werr = w.usable(); werr != nil {
+			break
+		}
+		line, err := w.format(row)
+		if err != nil {
+			werr = fmt.Errorf("write results %s: %w", w.path, err)
+			break
+		}
+		n, err := w.f.Write(line)
+		if err == nil && n != len(line) {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			werr = fmt.Errorf("write results %s: %w", w.path, err)
+			if n > 0 {
+				if terr := w.f.Truncate(w.size); terr != nil {
+					w.err = fmt.Errorf("%w; removing the partial row failed too: %v", werr, terr)
+					werr = w.err
+				}
+			}
+			break
+		}
+		w.size += int64(n)
+		written++
+	}
+	end := w.size
+	w.mu.Unlock()
+	if written > 0 {
+		if err := w.syncTo(end); err != nil {
+			return 0, err
+		}
+	}
+	return written, werr
+}
+
 // Close closes the file. Rows are already on disk; Close reports a failure to
 // sync or close.
 func (w *Writer) Close() error {

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -73,8 +72,8 @@ type ended struct {
 }
 
 // runAttempt runs one attempt of job i, which is job, reads what it left
-// at $JOBSPLIT_RESULT and hands it to record; the returned channel is
-// closed once its row is on disk (or the run stopped without one).
+// at $JOBSPLIT_RESULT and hands it to the committer; the returned channel
+// is closed once its row is on disk (or the run stopped without one).
 func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt int, final bool, grant resources.Grant) (results.Status, <-chan struct{}) {
 	files := newAttemptFiles(r.files.workDir, i, attempt)
 	_ = r.files.log.JobStart(job.ID, attempt)
@@ -114,16 +113,12 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt 
 	}
 	e.final = e.final || !failedStatus(e.status)
 	files.remove()
-	recorded := make(chan struct{})
-	r.recordSlots <- struct{}{}
-	r.recorded.Add(1)
-	go func() {
-		defer r.recorded.Done()
-		defer func() { <-r.recordSlots }()
-		defer close(recorded)
-		r.record(e)
-	}()
-	return e.status, recorded
+	// The committer writes the attempt's end and row apart from the
+	// worker, which starts its next job meanwhile; past maxRecording
+	// attempts waiting, the worker waits too.
+	p := &pending{ended: e, done: make(chan struct{})}
+	r.commits <- p
+	return e.status, p.done
 }
 
 // start runs the attempt's process, noting it in the journal.
@@ -184,53 +179,4 @@ func (r *Runner) outputLines(job, stream string) *logs.LineSplitter {
 func (r *Runner) output(job, stream string, line []byte, partial bool) {
 	_ = r.files.log.Output(job, stream, line, partial)
 	r.events.JobOutput(Output{Job: job, Stream: stream, Line: line, Partial: partial})
-}
-
-// record commits a finished attempt: its end goes into the log, the log is
-// made durable (every record of the job, from job_start to job_end, on
-// disk), and only then is its row written; the job counts as done once the
-// row is on disk. A log or a results file that cannot be written stops
-// the run, and the job has no row: it runs again next time.
-//
-// record runs apart from the worker, which starts its next job meanwhile,
-// so that syncing does not hold the worker back and the attempts that end
-// close together share one sync of each file.
-func (r *Runner) record(e ended) {
-	log := r.files.log
-	_ = log.JobEnd(logs.JobEnd{
-		Job: e.job.ID, Attempt: e.attempt, Status: string(e.status),
-		ExitCode: e.out.ExitCode, Duration: e.out.Duration, Error: e.reason,
-	})
-	if err := log.Commit(); err != nil {
-		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")
-		r.stop(err)
-		return
-	}
-	row := results.Row{
-		JobID: e.job.ID, Machine: r.opts.Machine, Status: e.status, ExitCode: e.out.ExitCode,
-		Attempt: e.attempt, StartedAt: e.out.Started, Duration: e.out.Duration,
-		Digest: r.digest, Params: e.job.Values, Results: e.cells,
-	}
-	if r.files.planned {
-		if row.Results == nil {
-			row.Results = make([]string, len(r.sweep.Config.Results.Columns))
-		}
-		row.Results = append(row.Results, e.planned)
-	}
-	if err := r.files.results.Write(row); err != nil {
-		r.tally.jobEnded(e.job.ID, results.StatusInterrupted, "")
-		r.stop(err)
-		return
-	}
-	if r.balancer != nil && e.final && e.status != results.StatusInterrupted {
-		// The job is closed for every host: its row is on disk.
-		if err := r.balancer.Done(e.job.ID); err != nil {
-			r.stop(fmt.Errorf("balance folder %s: %w", r.opts.Balance.Dir, err))
-		}
-	}
-	r.tally.jobEnded(e.job.ID, e.status, e.reason)
-	r.events.JobEnded(JobEnd{
-		Job: e.job.ID, Attempt: e.attempt, Status: e.status, ExitCode: e.out.ExitCode,
-		Duration: e.out.Duration, Reason: e.reason, Final: e.final,
-	})
 }

@@ -53,8 +53,8 @@ type Options struct {
 const DefaultKillGrace = 10 * time.Second
 
 // maxRecording bounds the finished attempts whose rows are not yet on disk.
-// The workers go on to their next jobs while rows sync, and rows that
-// arrive during one fsync share the next; past this many, a worker waits,
+// The workers go on to their next jobs while rows sync, and attempts that
+// end together share one sync; past this many, a worker waits,
 // so that a stalled disk holds the run back instead of piling up jobs that
 // a crash would make run again.
 const maxRecording = 64
@@ -90,11 +90,11 @@ type Runner struct {
 	// programs remembers where the jobs' programs are.
 	programs process.Programs
 
-	files    *runFiles
-	lock     *runLock
-	recorded sync.WaitGroup
-	// recordSlots bounds the attempts being recorded (see maxRecording).
-	recordSlots chan struct{}
+	files *runFiles
+	lock  *runLock
+	// commits takes the finished attempts to the committer (commit.go);
+	// its buffer bounds them (see maxRecording).
+	commits chan *pending
 
 	tally     tally
 	watch     progressWatch
@@ -132,7 +132,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	var err error
 	r := &Runner{
 		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{}, closed: map[string]bool{},
-		digest: s.ResultDigest(), paths: s.Paths.Abs(), recordSlots: make(chan struct{}, maxRecording),
+		digest: s.ResultDigest(), paths: s.Paths.Abs(), commits: make(chan *pending, maxRecording),
 	}
 	if r.events == nil {
 		r.events = Nop{}
@@ -279,11 +279,13 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	watching := r.watch.run(runCtx, files.log, r.events)
 	feedCtx, stopFeeding := context.WithCancel(runCtx)
 	r.halting.stopFeeding = stopFeeding
+	committed := r.commitLoop(r.commits)
 	var running sync.WaitGroup
 	fed := r.dispatch(feedCtx, runCtx, &running)
 	stopFeeding()
 	running.Wait()
-	r.recorded.Wait()
+	close(r.commits)
+	<-committed
 	stopRun()
 	<-watching
 
