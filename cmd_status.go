@@ -26,14 +26,20 @@ type balanceStatusOptions struct {
 // has a [balance] dir, the live state of the shared folder after it.
 func runStatus(ctx context.Context, stdout, stderr io.Writer, opts collectOptions) error {
 	err := runCollect(stdout, stderr, opts)
-	s, loadErr := loadSweep(opts.Sweep)
-	if loadErr != nil || s.Paths.Balance == "" || opts.JSON {
+	// The config alone says whether there is a folder: loading the sweep
+	// again would hold a second copy of the pool.
+	cfg, cfgErr := jobs.LoadConfig(opts.Sweep.Config)
+	if cfgErr != nil || opts.JSON {
 		return err
 	}
-	if _, statErr := os.Stat(s.Paths.Balance); statErr != nil {
+	dir := jobs.PathsOf(cfg).Balance
+	if dir == "" {
 		return err
 	}
-	fmt.Fprintf(stderr, "\nbalance folder %s:\n", s.Paths.Balance)
+	if _, statErr := os.Stat(dir); statErr != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "\nbalance folder %s:\n", dir)
 	if bErr := runBalanceStatus(ctx, stderr, balanceStatusOptions{Sweep: opts.Sweep}); bErr != nil {
 		return errors.Join(err, bErr)
 	}
