@@ -1,8 +1,9 @@
 package main
 
 import (
+	"github.com/jobsplit/jobsplit/internal/golden"
+
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,6 @@ import (
 
 	"github.com/jobsplit/jobsplit/jobs"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden job scripts in testdata/emit")
 
 // gpuMachines declares GPUs on two of three machines.
 const gpuMachines = `{"alpha": {"perf": 1, "cores": 4, "gpus": 2}, "beta": {"perf": 1, "cores": 8, "gpus": ["0", "1", "3"]}, "gamma": [1, 2]}`
@@ -76,22 +75,7 @@ func TestEmitGolden(t *testing.T) {
 				t.Errorf("emit did not make the logs folder for the scheduler's output: %v", err)
 			}
 			got := strings.ReplaceAll(out.String(), dir, "/home/user/sweep")
-			golden := filepath.Join("testdata", "emit", tt.name+".golden")
-			if *updateGolden {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (create it with -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("emit %s differs from %s (regenerate with -update if the change is meant):\n%s", tt.name, golden, got)
-			}
+			golden.Check(t, filepath.Join("testdata", "emit", tt.name+".golden"), []byte(got))
 		})
 	}
 }

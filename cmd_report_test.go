@@ -1,11 +1,12 @@
 package main
 
 import (
+	"github.com/jobsplit/jobsplit/internal/golden"
+
 	"bytes"
 	"context"
 	"encoding/json"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func TestReportGoldenJSON(t *testing.T) {
 	goldenReportSweep(dir).write(t)
 	appendFile(t, filepath.Join(dir, "results", "mid.csv"), "j999,mid,ok,0,1,2026-01-02T03:04:05.000Z")
 	f, out, stderr := reportJSON(t, dir)
-	checkGolden(t, "testdata/report/sweep.json", []byte(strings.ReplaceAll(out, dir, "DIR")))
+	golden.Check(t, "testdata/report/sweep.json", []byte(strings.ReplaceAll(out, dir, "DIR")))
 
 	// The figures the golden file must hold, checked independently of it.
 	want := sweepreport.Counts{OK: 18, Failed: 2, Timeout: 1, BadResult: 1, Interrupted: 1, Missing: 1}
@@ -89,34 +90,6 @@ func TestReportGoldenJSON(t *testing.T) {
 	}
 	if len(failedStderr) != 2 || failedStderr[1] != "error: no convergence at step 7" {
 		t.Errorf("failed job's stderr %q", failedStderr)
-	}
-}
-
-// checkGolden compares got with a golden file, or rewrites it with -update
-// (package main's flag, shared with the emit goldens).
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run ReportGolden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		line := 0
-		for line < min(len(g), len(w)) && g[line] == w[line] {
-			line++
-		}
-		t.Errorf("%s differs from line %d on (regenerate with -update if the change is meant):\n%s",
-			path, line+1, strings.Join(g[max(0, line-3):min(len(g), line+5)], "\n"))
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,37 +14,16 @@ import (
 // that emit passes to the tasks. Every job ends ok exactly once. Skipped
 // without Slurm unless JOBSPLIT_TEST_SLURM=1.
 func TestSlurmBalance(t *testing.T) {
-	if err := slurmReady(); err != nil {
-		if os.Getenv("JOBSPLIT_TEST_SLURM") == "1" {
-			t.Fatalf("JOBSPLIT_TEST_SLURM=1 but Slurm is not usable: %v (start it with: sudo scripts/slurm-up.sh)", err)
-		}
-		t.Skipf("no Slurm cluster (%v); set JOBSPLIT_TEST_SLURM=1 to make this a failure", err)
-	}
 	start := time.Now()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin", "jobsplit")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sweep := filepath.Join(dir, "sweep")
-	writeFiles(t, sweep, map[string]string{
+	dir, bin := slurmBinary(t)
+	sweep, jobsplit := slurmSweep(t, dir, bin, map[string]string{
 		"jobsplit.toml": "[job]\ncommand = [\"./job.sh\"]\n[pool]\ngrid.x = {from = 1, to = 24}\n" +
 			"[balance]\ndir = \"shared\"\nlease = \"20s\"\n",
 		"machines.json": `{"a": [1, 1], "b": [1, 1]}`,
 		"job.sh":        "#!/bin/sh\nif [ \"$JOBSPLIT_MACHINE\" = b ]; then sleep 0.8; else sleep 0.1; fi\n",
 	})
-	if err := os.Chmod(filepath.Join(sweep, "job.sh"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.Mkdir(filepath.Join(sweep, "shared"), 0o755); err != nil {
 		t.Fatal(err)
-	}
-	jobsplit := func(args ...string) (string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = sweep
-		cmd.Env = append(os.Environ(), "JOBSPLIT_MACHINE=")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
 	}
 	script, err := jobsplit("emit", "slurm", "--binary", bin, "--time", "5m")
 	if err != nil {

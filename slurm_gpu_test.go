@@ -14,17 +14,7 @@ import (
 // must be refused, which proves that Slurm read the --gres line. Without
 // Slurm it is skipped, unless JOBSPLIT_TEST_SLURM=1: then it fails.
 func TestSlurmGPUs(t *testing.T) {
-	if err := slurmReady(); err != nil {
-		if os.Getenv("JOBSPLIT_TEST_SLURM") == "1" {
-			t.Fatalf("JOBSPLIT_TEST_SLURM=1 but Slurm is not usable: %v (start it with: sudo scripts/slurm-up.sh)", err)
-		}
-		t.Skipf("no Slurm cluster (%v); set JOBSPLIT_TEST_SLURM=1 to make this a failure", err)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin", "jobsplit")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := slurmBinary(t)
 	for _, tt := range []struct {
 		name     string
 		gpus     string

@@ -18,34 +18,13 @@ import (
 // exactly once. Without Slurm it is skipped, unless JOBSPLIT_TEST_SLURM=1
 // asks for it: then it fails.
 func TestSlurm(t *testing.T) {
-	if err := slurmReady(); err != nil {
-		if os.Getenv("JOBSPLIT_TEST_SLURM") == "1" {
-			t.Fatalf("JOBSPLIT_TEST_SLURM=1 but Slurm is not usable: %v (start it with: sudo scripts/slurm-up.sh)", err)
-		}
-		t.Skipf("no Slurm cluster (%v); set JOBSPLIT_TEST_SLURM=1 to make this a failure", err)
-	}
 	start := time.Now()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin", "jobsplit")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sweep := filepath.Join(dir, "sweep")
-	writeFiles(t, sweep, map[string]string{
+	dir, bin := slurmBinary(t)
+	sweep, jobsplit := slurmSweep(t, dir, bin, map[string]string{
 		"jobsplit.toml": "[job]\ncommand = [\"./job.sh\", \"{x}\"]\n[pool]\ngrid.x = {from = 1, to = 12}\n[results]\ncolumns = [\"square\"]\n",
 		"machines.json": `{"alpha": [1, 1], "beta": [1, 1], "gamma": [2, 1]}`,
 		"job.sh":        "#!/bin/sh\nprintf '{\"square\": %d}\\n' $(($1 * $1)) >\"$JOBSPLIT_RESULT\"\n",
 	})
-	if err := os.Chmod(filepath.Join(sweep, "job.sh"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	jobsplit := func(args ...string) (string, error) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir = sweep
-		cmd.Env = append(os.Environ(), "JOBSPLIT_MACHINE=")
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
 
 	script, err := jobsplit("emit", "slurm", "--binary", bin, "--time", "5m")
 	if err != nil {
@@ -111,6 +90,46 @@ func TestSlurm(t *testing.T) {
 		}
 	}
 	t.Logf("checked after %v", time.Since(start).Round(time.Millisecond))
+}
+
+// slurmBinary skips the test without a Slurm cluster (fails it when
+// JOBSPLIT_TEST_SLURM=1 asks for one) and builds jobsplit into a temporary
+// folder, which it returns with the binary's path.
+func slurmBinary(t *testing.T) (dir, bin string) {
+	t.Helper()
+	if err := slurmReady(); err != nil {
+		if os.Getenv("JOBSPLIT_TEST_SLURM") == "1" {
+			t.Fatalf("JOBSPLIT_TEST_SLURM=1 but Slurm is not usable: %v (start it with: sudo scripts/slurm-up.sh)", err)
+		}
+		t.Skipf("no Slurm cluster (%v); set JOBSPLIT_TEST_SLURM=1 to make this a failure", err)
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "bin", "jobsplit")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir, bin
+}
+
+// slurmSweep writes a sweep's files into dir/sweep (job.sh executable)
+// and returns the folder and a function that runs bin there, as a user
+// with no JOBSPLIT_MACHINE would.
+func slurmSweep(t *testing.T, dir, bin string, files map[string]string) (string, func(args ...string) (string, error)) {
+	t.Helper()
+	sweep := filepath.Join(dir, "sweep")
+	writeFiles(t, sweep, files)
+	if _, ok := files["job.sh"]; ok {
+		if err := os.Chmod(filepath.Join(sweep, "job.sh"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sweep, func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = sweep
+		cmd.Env = append(os.Environ(), "JOBSPLIT_MACHINE=")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
 }
 
 // submitArray submits an emitted script to Slurm and waits, bounded and

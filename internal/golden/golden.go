@@ -1,6 +1,6 @@
 // Package golden compares test output with files under testdata that pin
-// exact plans, and rewrites them when the tests run with -update (never by
-// hand). Only tests import it.
+// exact output (plans, job scripts, report figures), and rewrites them when
+// the tests run with -update (never by hand). Only tests import it.
 package golden
 
 import (
@@ -15,8 +15,8 @@ import (
 var Update = flag.Bool("update", false, "rewrite the golden files under testdata (never edit them by hand)")
 
 // Check compares got with the golden file at path, or rewrites the file
-// when -update is given. A difference means the plan of a given input
-// changed, which must bump split.Version.
+// when -update is given. For a plan, a difference means what a given input
+// plans changed, which must bump split.Version.
 func Check(t testing.TB, path string, got []byte) {
 	t.Helper()
 	if *Update {
@@ -33,6 +33,6 @@ func Check(t testing.TB, path string, got []byte) {
 		t.Fatalf("read golden file: %v (run go test -run Golden -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs: any change to what a given input plans must bump split.Version\n--- got\n%s\n--- want\n%s", path, got, want)
+		t.Errorf("%s differs (go test -update rewrites it if the change is meant; a plan's change must bump split.Version)\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
