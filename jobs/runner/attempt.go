@@ -114,9 +114,10 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt 
 	e.final = e.final || !failedStatus(e.status)
 	files.remove()
 	// The committer writes the attempt's end and row apart from the
-	// worker, which starts its next job meanwhile; past maxRecording
-	// attempts waiting, the worker waits too.
+	// worker, which starts its next job meanwhile; once recordingPerWorker
+	// attempts per worker are waiting, the worker waits too.
 	p := &pending{ended: e, done: make(chan struct{})}
+	r.recording <- struct{}{}
 	r.commits <- p
 	return e.status, p.done
 }

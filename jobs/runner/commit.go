@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/jobsplit/jobsplit/logs"
 	"github.com/jobsplit/jobsplit/results"
@@ -14,31 +15,44 @@ type pending struct {
 	done chan struct{}
 }
 
+// gatherWindow is how long the committer waits for more finished attempts
+// to share a commit with the first one waiting. Syncs cost the run more
+// than anything else it does per job, and a commit costs two (the log's,
+// then the results'); a row reaches the disk this much later at most, and
+// recordingPerWorker bounds the jobs that start meanwhile.
+const gatherWindow = 5 * time.Millisecond
+
 // commitLoop commits the finished attempts that arrive on in, until in is
-// closed; the returned channel closes then. Each commit takes every attempt
-// waiting at that moment (group commit): the attempts that ended while the
-// previous commit synced share one gzip member and one sync of the log,
-// then one sync of the results file. No attempt waits for company: a wait
-// would delay noticing a full disk, while more jobs start.
+// closed; the returned channel closes then. Each commit takes the attempts
+// that arrived until gatherWindow after the first of them, or until as
+// many as may wait at once (recordingPerWorker per worker) are there, so
+// that the workers never wait for a commit that is only gathering: they
+// share one gzip member and one sync of the log, then one sync of the
+// results file.
 func (r *Runner) commitLoop(in <-chan *pending) <-chan struct{} {
 	stopped := make(chan struct{})
+	limit := cap(r.recording)
 	go func() {
 		defer close(stopped)
-		batch := make([]*pending, 0, maxRecording)
+		batch := make([]*pending, 0, limit)
+		window := time.NewTimer(gatherWindow)
+		window.Stop()
 		for first := range in {
 			batch = append(batch[:0], first)
+			window.Reset(gatherWindow)
 		gather:
-			for len(batch) < maxRecording {
+			for len(batch) < limit {
 				select {
 				case p, ok := <-in:
 					if !ok {
 						break gather
 					}
 					batch = append(batch, p)
-				default:
+				case <-window.C:
 					break gather
 				}
 			}
+			window.Stop()
 			r.commit(batch)
 		}
 	}()
@@ -52,9 +66,11 @@ func (r *Runner) commitLoop(in <-chan *pending) <-chan struct{} {
 // file that cannot be written stops the run, and its jobs have no row:
 // they run again next time.
 func (r *Runner) commit(batch []*pending) {
+	all := batch // batch shrinks below to the attempts whose rows were written
 	defer func() {
-		for _, p := range batch {
+		for _, p := range all {
 			close(p.done)
+			<-r.recording
 		}
 	}()
 	log := r.files.log

@@ -52,12 +52,12 @@ type Options struct {
 // DefaultKillGrace is the time a stopped job gets between SIGTERM and SIGKILL.
 const DefaultKillGrace = 10 * time.Second
 
-// maxRecording bounds the finished attempts whose rows are not yet on disk.
-// The workers go on to their next jobs while rows sync, and attempts that
-// end together share one sync; past this many, a worker waits,
-// so that a stalled disk holds the run back instead of piling up jobs that
-// a crash would make run again.
-const maxRecording = 64
+// recordingPerWorker bounds the finished attempts whose rows are not yet
+// on disk, per worker. The workers go on to their next jobs while rows
+// sync, and the attempts waiting share one sync; past this many, a worker
+// waits, so that a full or stalled disk holds the run back: it loses the
+// rows of at most this many attempts per worker, plus the jobs running.
+const recordingPerWorker = 4
 
 // Runner runs one machine's share of a sweep.
 type Runner struct {
@@ -93,8 +93,10 @@ type Runner struct {
 	files *runFiles
 	lock  *runLock
 	// commits takes the finished attempts to the committer (commit.go);
-	// its buffer bounds them (see maxRecording).
-	commits chan *pending
+	// recording holds a token for each of them until its commit is over,
+	// which bounds them (see recordingPerWorker).
+	commits   chan *pending
+	recording chan struct{}
 
 	tally     tally
 	watch     progressWatch
@@ -132,7 +134,8 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	var err error
 	r := &Runner{
 		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{}, closed: map[string]bool{},
-		digest: s.ResultDigest(), paths: s.Paths.Abs(), commits: make(chan *pending, maxRecording),
+		digest: s.ResultDigest(), paths: s.Paths.Abs(), commits: make(chan *pending, recordingPerWorker*max(opts.Workers, 1)),
+		recording: make(chan struct{}, recordingPerWorker*max(opts.Workers, 1)),
 	}
 	if r.events == nil {
 		r.events = Nop{}
