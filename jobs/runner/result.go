@@ -34,11 +34,7 @@ func newAttemptFiles(dir string, job int32, attempt int) attemptFiles {
 // create makes the empty result file, so that the job finds a regular file
 // of jobsplit's where its result goes.
 func (f attemptFiles) create() error {
-	file, err := os.OpenFile(f.result, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|noFollow, 0o644)
-	if err != nil {
-		return fmt.Errorf("temp folder %s: %w", f.dir, oserr.Bare(err))
-	}
-	if err := file.Close(); err != nil {
+	if err := createEmpty(f.result); err != nil {
 		return fmt.Errorf("temp folder %s: %w", f.dir, oserr.Bare(err))
 	}
 	return nil
