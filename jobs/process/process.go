@@ -274,7 +274,7 @@ func (c *capture) attach(cmd *exec.Cmd, stdout, stderr io.Writer) error {
 		if target.w == nil {
 			continue
 		}
-		r, w, err := os.Pipe()
+		r, w, err := outputPipe()
 		if err != nil {
 			c.started()
 			c.closeReaders()
