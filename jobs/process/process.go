@@ -109,6 +109,7 @@ func Run(ctx context.Context, spec Spec) Ending {
 		timer := time.AfterFunc(spec.Timeout, func() { stop.begin(TimedOut) })
 		defer timer.Stop()
 	}
+	awaitExit(cmd.Process.Pid)
 	waitErr := cmd.Wait()
 	out.Stopped = stop.exited()
 	out.Duration = time.Since(out.Started)
