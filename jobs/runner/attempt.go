@@ -83,7 +83,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt 
 	}
 	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now(), Planned: planned})
 	var out process.Ending
-	if err := files.create(); err != nil {
+	if err := files.create(r.sweep.Config.Results.Columns); err != nil {
 		// A temp folder that is full or gone: the attempt fails, saying
 		// where, without running.
 		out = process.Ending{Started: time.Now(), ExitCode: 126, Err: err}

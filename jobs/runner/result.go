@@ -20,8 +20,9 @@ import (
 const MaxResultFile = 1 << 20
 
 // attemptFiles are the files of one attempt in the run's private folder:
-// $JOBSPLIT_RESULT, which jobsplit creates empty before the job starts,
-// and $JOBSPLIT_PROGRESS, which the job may create.
+// $JOBSPLIT_RESULT, which jobsplit creates empty before the job starts
+// when the sweep has result columns, and $JOBSPLIT_PROGRESS, which the job
+// may create.
 type attemptFiles struct {
 	dir, result, progress string
 }
@@ -32,8 +33,13 @@ func newAttemptFiles(dir string, job int32, attempt int) attemptFiles {
 }
 
 // create makes the empty result file, so that the job finds a regular file
-// of jobsplit's where its result goes.
-func (f attemptFiles) create() error {
+// of jobsplit's where its result goes. With no result columns declared
+// nothing is read from it, and it is not made: creating and removing a file
+// is a good part of what a short job costs jobsplit.
+func (f attemptFiles) create(columns []string) error {
+	if len(columns) == 0 {
+		return nil
+	}
 	if err := createEmpty(f.result); err != nil {
 		return fmt.Errorf("temp folder %s: %w", f.dir, oserr.Bare(err))
 	}

@@ -204,3 +204,47 @@ func TestJobEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestResultFileMadeForColumns: with result columns a job finds an empty
+// regular file at $JOBSPLIT_RESULT (so that appending works); without, no
+// file is made, and a job that writes one anyway ends ok, its file removed.
+func TestResultFileMadeForColumns(t *testing.T) {
+	job := "#!/bin/sh\nif [ -f \"$JOBSPLIT_RESULT\" ] && [ ! -s \"$JOBSPLIT_RESULT\" ]; then echo made; else echo none; fi\n" +
+		"echo '{\"n\": 1}' >>\"$JOBSPLIT_RESULT\"\n"
+	for _, tc := range []struct {
+		name, results, want, n string
+	}{
+		{"columns", "[results]\ncolumns = [\"n\"]\n", "made", "1"},
+		{"no columns", "", "none", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := runSweep(t, map[string]string{
+				"jobsplit.toml": "[job]\ncommand = \"./job.sh\"\n[pool]\nfile = \"jobs.csv\"\n" + tc.results,
+				"jobs.csv":      "id\na\nb\n",
+				"job.sh":        job,
+			})
+			seen := 0
+			for _, rec := range readLog(t, dir) {
+				if rec["event"] != "output" {
+					continue
+				}
+				seen++
+				if rec["line"] != tc.want {
+					t.Errorf("job %v found %v at $JOBSPLIT_RESULT, want %s", rec["job"], rec["line"], tc.want)
+				}
+			}
+			if seen != 2 {
+				t.Errorf("%d output lines in the log, want one per job", seen)
+			}
+			rows := readRows(t, dir)
+			if len(rows) != 2 {
+				t.Fatalf("%d rows, want 2", len(rows))
+			}
+			for _, row := range rows {
+				if row["status"] != "ok" || row["n"] != tc.n {
+					t.Errorf("row %v: want ok with n=%q", row, tc.n)
+				}
+			}
+		})
+	}
+}
