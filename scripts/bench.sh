@@ -260,7 +260,11 @@ bench_balance() {
 
 for section in $sections; do
 	case $section in
-	plan | run | memory | perf | join | report | commit | balance) "bench_$section" ;;
+	plan | run | memory | perf | join | report | commit | balance)
+		started=$SECONDS
+		"bench_$section"
+		say "   ($section: $((SECONDS - started)) s)"
+		;;
 	*)
 		say "bench: unknown section $section; choices: plan run memory perf join report commit balance"
 		exit 2
