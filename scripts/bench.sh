@@ -255,7 +255,7 @@ bench_balance() {
 	while read -r key value; do m[$key]=$value; done < <(cd "$src" && go test ./balance -run '^$' -bench 'SlowHost' -benchtime "$slow_n" |
 		awk '/^BenchmarkSlowHost/ { for (i = 3; i < NF; i += 2) print $(i + 1), $i }')
 	row "balance, makespan, one host 4x slower" "${m[balanced-s]:-?}s" "ideal ${m[ideal-s]:-?}s" \
-		"${m[balanced/ideal]:-?}" "-" "-" "<= 1.15; the static plan's ${m[static-s]:-?}s"
+		"$(awk -v r="${m[balanced/ideal]:-0}" 'BEGIN { printf "%.2f", r }')" "-" "-" "<= 1.15; the static plan's ${m[static-s]:-?}s"
 }
 
 for section in $sections; do
