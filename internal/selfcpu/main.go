@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command selfcpu runs a command and reports the CPU time of that process
 // alone, apart from the CPU time of the children it waited for: what
 // jobsplit itself costs per job when its jobs are trivial. GNU time and
