@@ -6,7 +6,7 @@ BIN     := bin/jobsplit
 # make dist: one static binary for each of these, named jobsplit-OS-ARCH.
 DIST_TARGETS := linux/amd64 linux/arm64 linux/386 darwin/amd64 darwin/arm64 windows/amd64
 
-.PHONY: build dist test test-386 race demo bench bench-scale fmt-check vet clean
+.PHONY: build dist test test-386 race demo bench bench-quick bench-scale fmt-check vet clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -41,12 +41,17 @@ fmt-check:
 demo: build
 	@scripts/demo.sh $(BIN)
 
-# Benchmarks against peers measured side by side in one run.
+# Benchmarks against peers measured side by side in one run, ending with
+# one table (about 20 minutes on 2 cores); bench-quick: small sizes, once.
 bench: build
 	@scripts/bench.sh $(BIN)
 
-# A 10-million-job sweep (generated files): time and peak memory of plan,
-# status and collect-results next to their peers'. Needs about 4 GiB of disk.
+bench-quick: build
+	@BENCH_QUICK=1 scripts/bench.sh $(BIN)
+
+# A 10-million-job sweep (generated files): time and peak memory of plan, a
+# resuming run, status, collect-results, merge-logs and report next to their
+# peers'. Needs about 4 GiB of disk; BENCH_SCALE_JOBS=N scales it down.
 bench-scale: build
 	@scripts/bench-scale.sh $(BIN)
 
