@@ -51,7 +51,9 @@ func (w *Writer) writeMember() error {
 		w.err = fmt.Errorf("write log %s: %w", w.path, err)
 		return w.err
 	}
-	_, err := w.file.Write(w.member.Bytes())
+	start := w.size
+	n, err := w.file.Write(w.member.Bytes())
+	w.size += int64(n)
 	w.member.Reset()
 	if w.member.Cap() > 1<<20 {
 		w.member = bytes.Buffer{} // do not keep a burst of output's buffer
@@ -60,7 +62,7 @@ func (w *Writer) writeMember() error {
 		w.err = fmt.Errorf("write log %s: %w", w.path, oserr.Bare(err))
 		return w.err
 	}
-	w.written = w.appended
+	w.written, w.last = w.appended, start
 	return nil
 }
 

@@ -37,11 +37,12 @@ func (c *countingReader) ReadByte() (byte, error) {
 }
 
 // completeMembers returns the offset just past the last gzip member of
-// r[0:size] that decodes completely, checksum included.
-func completeMembers(r io.ReaderAt, size int64) int64 {
-	cr := &countingReader{r: bufio.NewReaderSize(io.NewSectionReader(r, 0, size), 64<<10)}
+// r[from:size] that decodes completely, checksum included, with every
+// member before it; from when none does.
+func completeMembers(r io.ReaderAt, from, size int64) int64 {
+	cr := &countingReader{r: bufio.NewReaderSize(io.NewSectionReader(r, from, size-from), 64<<10), n: from}
 	var zr gzip.Reader
-	good := int64(0)
+	good := from
 	for good < size {
 		if zr.Reset(cr) != nil {
 			break
@@ -75,13 +76,14 @@ func memberEnd(r io.ReaderAt, from, size int64) (int64, bool) {
 // repair ("" when f was intact). Data that is not a torn tail (garbage, or
 // complete members after a damaged one) is an error: appending after it would
 // hide the new records from zcat, and cutting it could lose complete records.
-func repair(f *os.File, path string, sync bool) (string, error) {
+// The bytes before from are known whole (see checkedUpTo) and not read.
+func repair(f *os.File, path string, sync bool, from int64) (string, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return "", err
 	}
 	size := st.Size()
-	good := completeMembers(f, size)
+	good := completeMembers(f, from, size)
 	if good == size {
 		return "", nil
 	}

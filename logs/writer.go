@@ -68,6 +68,8 @@ type Writer struct {
 	appended    uint64       // records appended so far
 	written     uint64       // records in members written to the file
 	durable     uint64       // records in members the file holds after a sync
+	size        int64        // the file's size: where the next member goes
+	last        int64        // where the last member this Writer wrote starts; -1 before
 	syncing     bool         // a Commit is syncing the file without w.mu
 	machineJSON []byte
 	scratch     []byte
@@ -109,7 +111,16 @@ func Open(dir, machine string, opts Options) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open log %s: %w", path, err)
 	}
-	repaired, err := repair(f, path, !opts.NoSync)
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open log %s: %w", path, err)
+	}
+	checked, _ := checkedUpTo(f, path, st.Size())
+	repaired, err := repair(f, path, !opts.NoSync, checked)
+	if err == nil {
+		st, err = f.Stat()
+	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("open log %s: %w", path, err)
@@ -122,7 +133,7 @@ func Open(dir, machine string, opts Options) (*Writer, error) {
 	w := &Writer{
 		path: path, dir: dir, machine: machine, opts: opts, repaired: repaired,
 		stop: make(chan struct{}), done: make(chan struct{}),
-		file: f, gz: gz, jobs: make(map[string]*jobFile),
+		file: f, gz: gz, jobs: make(map[string]*jobFile), size: st.Size(), last: -1,
 		machineJSON: appendJSONString(nil, []byte(machine)),
 	}
 	w.synced.L = &w.mu
@@ -209,6 +220,9 @@ func (w *Writer) Close() error {
 		}
 		if cerr := w.file.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close log %s: %w", w.path, oserr.Bare(cerr))
+		}
+		if err == nil && w.last >= 0 {
+			writeChecked(w.path, w.size, w.last) // whole and synced up to here
 		}
 		w.closeErr = err
 	})
