@@ -166,6 +166,7 @@ func (w *worker) tallyFile(file int) (*fileTally, error) {
 	c.files[file] = rf // before any row of it is kept, so other readers see it
 	t := &fileTally{machines: make(map[string]*machineTally)}
 	rr := newRowReader(rf, 4*seqChunk)
+	rr.prefix = rf.fixedPrefix()
 	rr.buf = w.buf
 	defer func() { w.buf = rr.buf }()
 	rr.seek(rf.dataStart, rf.dataLine)
