@@ -5,21 +5,49 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"strings"
 )
 
-// Done is what one host's results file says about the jobs it has run, for
-// resuming: the runner skips jobs whose Status is ok, reruns interrupted ones,
-// reruns failed ones only when asked, and numbers new attempts after LastAttempt.
+// Done is what one host's results file says about the jobs of a sweep's
+// pool, for resuming: the runner skips jobs whose Status is ok, reruns
+// interrupted ones, reruns failed ones only when asked, and numbers new
+// attempts after LastAttempt.
+//
+// Done keeps 17 bytes per job of the pool and an index of the pool's ids
+// (4 bytes a slot), never the ids themselves: a million-job resume reads
+// its file without a map of strings.
 type Done struct {
-	Path     string              // the file read
-	Jobs     map[string]JobState // by job id
-	Digests  []string            // distinct digests of the rows, in first-seen order
-	Repaired string              // a warning when a torn last line was ignored, else ""
+	Path     string   // the file read
+	Digests  []string // distinct digests of the rows, in first-seen order
+	Repaired string   // a warning when a torn last line was ignored, else ""
+	// Outside counts the rows of jobs that are not in the pool: they count
+	// for CheckDigest and are otherwise ignored.
+	Outside int
 
 	digestRows []int // rows per digest, aligned with Digests
+	ix         *idIndex
+	n          int // jobs of the pool with a row
+	// status is each job's summed-up status code (statusCode + 1), 0 for
+	// a job without a row: the runner's pass over its share reads only
+	// this byte per job, so it stays in the cache.
+	status []uint8
+	jobs   []doneJob // by pool position, beside status
+	// bigLast holds the attempt numbers that do not fit doneJob.last,
+	// which only a hand-edited file has.
+	bigLast map[int32]int
 }
+
+// doneJob is the rest of what Done keeps of a job with rows.
+type doneJob struct {
+	started  int64  // started_at of the latest attempt, Unix nanoseconds
+	last     uint32 // the latest attempt's number, or bigAttempt
+	attempts uint32 // rows, up to math.MaxUint32
+}
+
+// bigAttempt in doneJob.last sends the reader to Done.bigLast.
+const bigAttempt = math.MaxUint32
 
 // CheckDigest returns a *ResumeDigestError when any row of the file carries
 // another digest than want, the digest the resuming sweep writes in its rows
@@ -49,12 +77,66 @@ type JobState struct {
 	LastAttempt int
 }
 
-// ReadDone reads the results file at path for resuming a run. A missing or
-// empty file means nothing is done. The digests are not checked here: see
-// Done.CheckDigest. Errors are *InputError naming file and line.
-func ReadDone(path string) (*Done, error) {
-	done := &Done{Path: path, Jobs: make(map[string]JobState)}
-	r, err := openResultsFile(path)
+// Len is the number of jobs of the pool that have at least one row.
+func (d *Done) Len() int { return d.n }
+
+// Job returns the state of the pool's job at position j, and whether the
+// file has a row of it.
+func (d *Done) Job(j int) (JobState, bool) {
+	if d.status == nil || d.status[j] == 0 {
+		return JobState{}, false
+	}
+	s := &d.jobs[j]
+	return JobState{Status: statusOfCode(uint64(d.status[j] - 1)), Attempts: int(s.attempts), LastAttempt: d.last(j)}, true
+}
+
+// Status is the summed-up status of the pool's job at position j (see
+// JobState), or "" when the file has no row of it. It reads one byte per
+// job, where Job reads 17.
+func (d *Done) Status(j int) Status {
+	if d.status == nil || d.status[j] == 0 {
+		return ""
+	}
+	return statusOfCode(uint64(d.status[j] - 1))
+}
+
+// Lookup returns the state of the job with the given id, and whether the
+// file has a row of it; a job not in the pool has none.
+func (d *Done) Lookup(id string) (JobState, bool) {
+	if d.ix == nil {
+		return JobState{}, false
+	}
+	var buf []byte
+	j, ok := d.ix.lookup(id, &buf)
+	if !ok {
+		return JobState{}, false
+	}
+	return d.Job(int(j))
+}
+
+// LastAttempt is the greatest attempt number of job j's rows, 0 without
+// any: a new attempt of it is numbered after it.
+func (d *Done) LastAttempt(j int) int {
+	if d.status == nil || d.status[j] == 0 {
+		return 0
+	}
+	return d.last(j)
+}
+
+func (d *Done) last(j int) int {
+	if n := d.jobs[j].last; n != bigAttempt {
+		return int(n)
+	}
+	return d.bigLast[int32(j)]
+}
+
+// ReadDone reads the results file at path for resuming a run of the jobs
+// of pool. A missing or empty file means nothing is done. The digests are
+// not checked here: see Done.CheckDigest. Errors are *InputError naming
+// file and line.
+func ReadDone(path string, pool IDSource) (*Done, error) {
+	done := &Done{Path: path}
+	rf, err := openResultsFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return done, nil
 	}
@@ -67,28 +149,33 @@ func ReadDone(path string) (*Done, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer r.close()
-	digests := make(map[string]int)  // index in done.Digests
-	latest := make(map[string]int64) // started_at of each job's latest attempt
-	last := 0                        // index of the previous row's digest
+	defer rf.close()
+	rr := newRowReader(rf, 4*seqChunk)
+	rr.prefix = rf.fixedPrefix()
+	rr.seek(rf.dataStart, rf.dataLine)
+	digests := make(map[string]int) // index in done.Digests
+	last := 0                       // index of the previous row's digest
+	var id []byte                   // the index's scratch space
 	for {
-		rec, err := r.next()
+		rec, err := rr.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		k, err := r.parse(rec)
+		k, err := parseKey(rec, &rf.col, func(col int, err error) error {
+			return &InputError{Path: rf.path, Line: rr.fieldLine(rf.col[col]), Err: err}
+		})
 		if err != nil {
 			return nil, err
 		}
-		d := rec[r.col[colDigest]]
+		d := rec[rf.col[colDigest]]
 		if len(done.Digests) == 0 || done.Digests[last] != d {
 			i, seen := digests[d]
 			if !seen {
 				i = len(done.Digests)
-				d = strings.Clone(d)
+				d = strings.Clone(d) // rec is only valid until the next row
 				digests[d] = i
 				done.Digests = append(done.Digests, d)
 				done.digestRows = append(done.digestRows, 0)
@@ -96,23 +183,61 @@ func ReadDone(path string) (*Done, error) {
 			last = i
 		}
 		done.digestRows[last]++
-		id := rec[r.col[colJobID]]
-		s, seen := done.Jobs[id]
-		if !seen {
-			id = strings.Clone(id) // do not pin the whole record
-		}
-		s.Attempts++
-		if !seen || k.attempt > s.LastAttempt || (k.attempt == s.LastAttempt && k.started >= latest[id]) {
-			if s.Status != StatusOK {
-				s.Status = k.status
+		if done.ix == nil {
+			if err := done.index(pool); err != nil {
+				return nil, err
 			}
-			s.LastAttempt, latest[id] = k.attempt, k.started
 		}
-		if k.status == StatusOK {
-			s.Status = StatusOK
+		j, ok := done.ix.lookup(rec[rf.col[colJobID]], &id)
+		if !ok {
+			done.Outside++
+			continue
 		}
-		done.Jobs[id] = s
+		done.add(int(j), &k)
 	}
-	done.Repaired = r.torn
+	done.Repaired = rf.torn
 	return done, nil
+}
+
+// index builds the index of the pool's ids and the per-job state, once
+// the file turns out to have rows.
+func (d *Done) index(pool IDSource) error {
+	ix, err := buildIndex(pool)
+	if err != nil {
+		return fmt.Errorf("resume from %s: the pool %w", d.Path, err)
+	}
+	d.ix = ix
+	d.status = make([]uint8, pool.Len())
+	d.jobs = make([]doneJob, pool.Len())
+	return nil
+}
+
+// add takes one row of job j into its state: ok wins; else the latest
+// attempt's status, by attempt number, then started_at, then file order.
+func (d *Done) add(j int, k *attemptKey) {
+	s := &d.jobs[j]
+	seen := d.status[j] != 0
+	if !seen {
+		d.n++
+	}
+	if s.attempts < math.MaxUint32 {
+		s.attempts++
+	}
+	if last := d.LastAttempt(j); !seen || k.attempt > last || (k.attempt == last && k.started >= s.started) {
+		if d.status[j] != 1+uint8(statusCode(StatusOK)) {
+			d.status[j] = 1 + uint8(statusCode(k.status))
+		}
+		s.started = k.started
+		if k.attempt < bigAttempt {
+			s.last = uint32(k.attempt)
+		} else {
+			if d.bigLast == nil {
+				d.bigLast = make(map[int32]int)
+			}
+			s.last, d.bigLast[int32(j)] = bigAttempt, k.attempt
+		}
+	}
+	if k.status == StatusOK {
+		d.status[j] = 1 + uint8(statusCode(StatusOK))
+	}
 }

@@ -29,15 +29,21 @@ type PlannedJob struct {
 	Params  []string
 }
 
-// PlanSource gives the jobs of a plan by their position j in plan order.
-// Collect calls AppendID for every row it reads, from several goroutines at
-// once, so it must be cheap and safe for concurrent use; Params is called
-// only for the jobs written out with their parameters.
-type PlanSource interface {
-	// Len is the number of planned jobs.
+// IDSource gives the ids of a set of jobs by their position j: a sweep's
+// pool (jobs/pool.Pool is one) or a plan. Readers call AppendID for every
+// row they read, from several goroutines at once, so it must be cheap and
+// safe for concurrent use.
+type IDSource interface {
+	// Len is the number of jobs.
 	Len() int
 	// AppendID appends job j's id to dst and returns the extended slice.
 	AppendID(dst []byte, j int) []byte
+}
+
+// PlanSource gives the jobs of a plan by their position j in plan order.
+// Params is called only for the jobs written out with their parameters.
+type PlanSource interface {
+	IDSource
 	// Machine is the machine job j is planned on.
 	Machine(j int) string
 	// Params returns job j's parameter values, aligned to Plan.Params.
@@ -68,36 +74,38 @@ func (p *Plan) source() (PlanSource, error) {
 	return listedJobs(p.Jobs), nil
 }
 
-// idIndex finds a planned job by its id: an open-addressing hash table of
+// idIndex finds a job by its id: an open-addressing hash table of
 // job positions, 4 bytes a slot and at most 3/4 full, which reads ids back
 // from the plan instead of holding them. A slot holds the job's position + 1
 // in its low bits and, in the bits a position does not need, a tag from the
 // id's hash, which skips most slots of other ids without reading their ids.
 type idIndex struct {
-	src     PlanSource
+	src     IDSource
 	seed    maphash.Seed
 	slots   []uint32 // 0 is an empty slot
 	posBits uint     // low bits of a slot holding the position + 1
 }
 
-func buildIndex(src PlanSource) (*idIndex, error) {
+// buildIndex indexes the jobs of src. Its errors say what is wrong with
+// src's ids; the caller names src.
+func buildIndex(src IDSource) (*idIndex, error) {
 	n := src.Len()
 	if n > math.MaxInt32-1 {
-		return nil, fmt.Errorf("collect: plan has %d jobs, more than %d", n, math.MaxInt32-1)
+		return nil, fmt.Errorf("has %d jobs, more than %d", n, math.MaxInt32-1)
 	}
 	ix := &idIndex{src: src, seed: maphash.MakeSeed(), slots: make([]uint32, n+n/3+1), posBits: uint(bits.Len(uint(n + 1)))}
 	var id, other []byte
 	for j := range n {
 		id = src.AppendID(id[:0], j)
 		if len(id) == 0 {
-			return nil, fmt.Errorf("collect: plan job %d has an empty id", j+1)
+			return nil, fmt.Errorf("job %d has an empty id", j+1)
 		}
 		h := maphash.Bytes(ix.seed, id)
 		s, tag := ix.home(h), ix.tag(h)
 		for ; ix.slots[s] != 0; s = ix.step(s) {
 			if ix.slots[s]&^ix.posMask() == tag {
 				if other = src.AppendID(other[:0], ix.pos(s)); bytes.Equal(id, other) {
-					return nil, fmt.Errorf("collect: plan has job id %q twice", id)
+					return nil, fmt.Errorf("has job id %q twice", id)
 				}
 			}
 		}
