@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -15,9 +16,8 @@ import (
 // interrupted ones, reruns failed ones only when asked, and numbers new
 // attempts after LastAttempt.
 //
-// Done keeps 17 bytes per job of the pool and an index of the pool's ids
-// (4 bytes a slot), never the ids themselves: a million-job resume reads
-// its file without a map of strings.
+// Done keeps 17 bytes per job of the pool, never the ids themselves: a
+// million-job resume reads its file without a map of strings.
 type Done struct {
 	Path     string   // the file read
 	Digests  []string // distinct digests of the rows, in first-seen order
@@ -27,8 +27,9 @@ type Done struct {
 	Outside int
 
 	digestRows []int // rows per digest, aligned with Digests
-	ix         *idIndex
-	n          int // jobs of the pool with a row
+	pool       IDSource
+	ix         *idIndex // when the pool's ids are not in order, else nil
+	n          int      // jobs of the pool with a row
 	// status is each job's summed-up status code (statusCode + 1), 0 for
 	// a job without a row: the runner's pass over its share reads only
 	// this byte per job, so it stays in the cache.
@@ -103,15 +104,26 @@ func (d *Done) Status(j int) Status {
 // Lookup returns the state of the job with the given id, and whether the
 // file has a row of it; a job not in the pool has none.
 func (d *Done) Lookup(id string) (JobState, bool) {
-	if d.ix == nil {
+	if d.status == nil {
 		return JobState{}, false
 	}
 	var buf []byte
-	j, ok := d.ix.lookup(id, &buf)
-	if !ok {
+	if d.ix != nil {
+		j, ok := d.ix.lookup(id, &buf)
+		if !ok {
+			return JobState{}, false
+		}
+		return d.Job(int(j))
+	}
+	// The pool's ids are in order (see join).
+	j, found := sort.Find(d.pool.Len(), func(j int) int {
+		buf = d.pool.AppendID(buf[:0], j)
+		return strings.Compare(id, view(buf))
+	})
+	if !found {
 		return JobState{}, false
 	}
-	return d.Job(int(j))
+	return d.Job(j)
 }
 
 // LastAttempt is the greatest attempt number of job j's rows, 0 without
@@ -155,7 +167,7 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 	rr.seek(rf.dataStart, rf.dataLine)
 	digests := make(map[string]int) // index in done.Digests
 	last := 0                       // index of the previous row's digest
-	var id []byte                   // the index's scratch space
+	var rows doneRows
 	for {
 		rec, err := rr.next()
 		if err == io.EOF {
@@ -183,38 +195,29 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 			last = i
 		}
 		done.digestRows[last]++
-		if done.ix == nil {
-			if err := done.index(pool); err != nil {
-				return nil, err
-			}
+		if len(rows.keys) == 0 {
+			// Make room for as many rows as the file seems to hold.
+			rowSize := max(rr.offset()-rr.start, 1)
+			n := int((rf.size-rf.dataStart)/rowSize) + 16
+			rows.grow(n+n/8, n*len(rec[rf.col[colJobID]])+n/4)
 		}
-		j, ok := done.ix.lookup(rec[rf.col[colJobID]], &id)
-		if !ok {
-			done.Outside++
-			continue
+		if err := rows.add(rec[rf.col[colJobID]], &k); err != nil {
+			return nil, &InputError{Path: path, Err: err}
 		}
-		done.add(int(j), &k)
 	}
 	done.Repaired = rf.torn
+	if len(rows.keys) > 0 {
+		if err := done.join(pool, &rows); err != nil {
+			return nil, fmt.Errorf("resume from %s: the pool %w", path, err)
+		}
+	}
 	return done, nil
 }
 
-// index builds the index of the pool's ids and the per-job state, once
-// the file turns out to have rows.
-func (d *Done) index(pool IDSource) error {
-	ix, err := buildIndex(pool)
-	if err != nil {
-		return fmt.Errorf("resume from %s: the pool %w", d.Path, err)
-	}
-	d.ix = ix
-	d.status = make([]uint8, pool.Len())
-	d.jobs = make([]doneJob, pool.Len())
-	return nil
-}
-
-// add takes one row of job j into its state: ok wins; else the latest
+// add takes one row into job j's state: ok wins; else the latest
 // attempt's status, by attempt number, then started_at, then file order.
-func (d *Done) add(j int, k *attemptKey) {
+func (d *Done) add(j int, k *rowKey) {
+	ok := 1 + uint8(statusCode(StatusOK))
 	s := &d.jobs[j]
 	seen := d.status[j] != 0
 	if !seen {
@@ -224,8 +227,8 @@ func (d *Done) add(j int, k *attemptKey) {
 		s.attempts++
 	}
 	if last := d.LastAttempt(j); !seen || k.attempt > last || (k.attempt == last && k.started >= s.started) {
-		if d.status[j] != 1+uint8(statusCode(StatusOK)) {
-			d.status[j] = 1 + uint8(statusCode(k.status))
+		if d.status[j] != ok {
+			d.status[j] = 1 + k.status
 		}
 		s.started = k.started
 		if k.attempt < bigAttempt {
@@ -237,7 +240,7 @@ func (d *Done) add(j int, k *attemptKey) {
 			s.last, d.bigLast[int32(j)] = bigAttempt, k.attempt
 		}
 	}
-	if k.status == StatusOK {
-		d.status[j] = 1 + uint8(statusCode(StatusOK))
+	if 1+k.status == ok {
+		d.status[j] = ok
 	}
 }

@@ -1,8 +1,10 @@
 package results
 
 import (
+	"bytes"
 	"errors"
 	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,24 +51,59 @@ func TestReadDone(t *testing.T) {
 			row("10", "alpha", StatusFailed, 2, 0, p),
 		}, map[string]JobState{"1": {StatusOK, 1, 1}}, []string{"d1", "d3"}, 2},
 	}
+	// A pool.Pool has its ids in byte order, which ReadDone walks beside
+	// the rows sorted; other pools it indexes.
+	pools := map[string]idList{"in order": pool, "not in order": {"4", "2", "1", "3"}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "alpha.csv")
-			writeRows(t, path, p, nil, tt.rows...)
-			done, err := ReadDone(path, pool)
-			if err != nil {
-				t.Fatal(err)
+		for order, pool := range pools {
+			t.Run(tt.name+"/"+order, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "alpha.csv")
+				writeRows(t, path, p, nil, tt.rows...)
+				done, err := ReadDone(path, pool)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := doneJobs(t, done, pool); !maps.Equal(got, tt.want) {
+					t.Errorf("jobs = %+v, want %+v", got, tt.want)
+				}
+				for _, id := range []string{"9", "10", "0", "5", ""} {
+					if _, ok := done.Lookup(id); ok {
+						t.Errorf("Lookup found job %q, not in the pool", id)
+					}
+				}
+				if !slices.Equal(done.Digests, tt.digests) || done.Repaired != "" || done.Outside != tt.outside {
+					t.Errorf("digests %q repaired %q outside %d, want %q, none and %d", done.Digests, done.Repaired, done.Outside, tt.digests, tt.outside)
+				}
+			})
+		}
+	}
+}
+
+// TestDoneRowsSortedByID: rows come out in the byte order of their ids,
+// rows of one id in file order, whatever the ids share or how long they are.
+func TestDoneRowsSortedByID(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabets := []string{"ab", "j0123456789", "a\x00\xff", "xyz-_"}
+	for trial := range 300 {
+		alphabet := alphabets[trial%len(alphabets)]
+		prefix := strings.Repeat("p", r.IntN(12))
+		var rows doneRows
+		n := 1 + r.IntN(300)
+		for range n {
+			id := []byte(prefix)
+			for range r.IntN(14) {
+				id = append(id, alphabet[r.IntN(len(alphabet))])
 			}
-			if got := doneJobs(t, done, pool); !maps.Equal(got, tt.want) {
-				t.Errorf("jobs = %+v, want %+v", got, tt.want)
-			}
-			if _, ok := done.Lookup("9"); ok {
-				t.Errorf("Lookup found a job not in the pool")
-			}
-			if !slices.Equal(done.Digests, tt.digests) || done.Repaired != "" || done.Outside != tt.outside {
-				t.Errorf("digests %q repaired %q outside %d, want %q, none and %d", done.Digests, done.Repaired, done.Outside, tt.digests, tt.outside)
-			}
-		})
+			rows.add(string(id), &attemptKey{status: StatusOK})
+		}
+		want := make([]int32, n)
+		for k := range want {
+			want[k] = int32(k)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return bytes.Compare(rows.id(int(a)), rows.id(int(b))) })
+		if got := rows.sortedByID(); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: order %v, want %v", trial, got, want)
+		}
 	}
 }
 
