@@ -1,12 +1,13 @@
 package results
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -16,8 +17,9 @@ import (
 // interrupted ones, reruns failed ones only when asked, and numbers new
 // attempts after LastAttempt.
 //
-// Done keeps 17 bytes per job of the pool, never the ids themselves: a
-// million-job resume reads its file without a map of strings.
+// Done keeps a byte per job of the pool, plus 16 for each job whose
+// rows are not one first attempt, never the ids: a million-job resume
+// reads its file without a map of strings.
 type Done struct {
 	Path     string   // the file read
 	Digests  []string // distinct digests of the rows, in first-seen order
@@ -34,21 +36,18 @@ type Done struct {
 	// a job without a row: the runner's pass over its share reads only
 	// this byte per job, so it stays in the cache.
 	status []uint8
-	jobs   []doneJob // by pool position, beside status
-	// bigLast holds the attempt numbers that do not fit doneJob.last,
-	// which only a hand-edited file has.
-	bigLast map[int32]int
+	// extra are the jobs with rows whose attempts or last attempt number
+	// are not 1, by position.
+	extra []jobExtra
 }
 
-// doneJob is the rest of what Done keeps of a job with rows.
-type doneJob struct {
-	started  int64  // started_at of the latest attempt, Unix nanoseconds
-	last     uint32 // the latest attempt's number, or bigAttempt
-	attempts uint32 // rows, up to math.MaxUint32
+// jobExtra is what Done keeps of a job with more than one row, or with an
+// attempt number other than 1.
+type jobExtra struct {
+	pos      int32
+	attempts uint32 // rows: fewer than the 4 GiB of ids ReadDone takes
+	last     int64
 }
-
-// bigAttempt in doneJob.last sends the reader to Done.bigLast.
-const bigAttempt = math.MaxUint32
 
 // CheckDigest returns a *ResumeDigestError when any row of the file carries
 // another digest than want, the digest the resuming sweep writes in its rows
@@ -87,8 +86,19 @@ func (d *Done) Job(j int) (JobState, bool) {
 	if d.status == nil || d.status[j] == 0 {
 		return JobState{}, false
 	}
-	s := &d.jobs[j]
-	return JobState{Status: statusOfCode(uint64(d.status[j] - 1)), Attempts: int(s.attempts), LastAttempt: d.last(j)}, true
+	s := JobState{Status: statusOfCode(uint64(d.status[j] - 1)), Attempts: 1, LastAttempt: 1}
+	if e, ok := d.extraOf(j); ok {
+		s.Attempts, s.LastAttempt = int(e.attempts), int(e.last)
+	}
+	return s, true
+}
+
+func (d *Done) extraOf(j int) (jobExtra, bool) {
+	i, ok := slices.BinarySearchFunc(d.extra, int32(j), func(e jobExtra, j int32) int { return cmp.Compare(e.pos, j) })
+	if !ok {
+		return jobExtra{}, false
+	}
+	return d.extra[i], true
 }
 
 // Status is the summed-up status of the pool's job at position j (see
@@ -129,17 +139,8 @@ func (d *Done) Lookup(id string) (JobState, bool) {
 // LastAttempt is the greatest attempt number of job j's rows, 0 without
 // any: a new attempt of it is numbered after it.
 func (d *Done) LastAttempt(j int) int {
-	if d.status == nil || d.status[j] == 0 {
-		return 0
-	}
-	return d.last(j)
-}
-
-func (d *Done) last(j int) int {
-	if n := d.jobs[j].last; n != bigAttempt {
-		return int(n)
-	}
-	return d.bigLast[int32(j)]
+	s, _ := d.Job(j)
+	return s.LastAttempt
 }
 
 // ReadDone reads the results file at path for resuming a run of the jobs
@@ -214,33 +215,35 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 	return done, nil
 }
 
-// add takes one row into job j's state: ok wins; else the latest
-// attempt's status, by attempt number, then started_at, then file order.
-func (d *Done) add(j int, k *rowKey) {
+// jobRows sums up the rows of one job as they come, in file order.
+type jobRows struct {
+	started  int64 // of the latest attempt, Unix nanoseconds
+	last     int   // the latest attempt's number
+	attempts int
+	status   uint8 // statusCode + 1; 0 before the first row
+}
+
+// take takes one more row: ok wins; else the latest attempt's status, by
+// attempt number, then started_at, then file order.
+func (a *jobRows) take(k *rowKey) {
 	ok := 1 + uint8(statusCode(StatusOK))
-	s := &d.jobs[j]
-	seen := d.status[j] != 0
-	if !seen {
-		d.n++
-	}
-	if s.attempts < math.MaxUint32 {
-		s.attempts++
-	}
-	if last := d.LastAttempt(j); !seen || k.attempt > last || (k.attempt == last && k.started >= s.started) {
-		if d.status[j] != ok {
-			d.status[j] = 1 + k.status
+	a.attempts++
+	if a.status == 0 || k.attempt > a.last || (k.attempt == a.last && k.started >= a.started) {
+		if a.status != ok {
+			a.status = 1 + k.status
 		}
-		s.started = k.started
-		if k.attempt < bigAttempt {
-			s.last = uint32(k.attempt)
-		} else {
-			if d.bigLast == nil {
-				d.bigLast = make(map[int32]int)
-			}
-			s.last, d.bigLast[int32(j)] = bigAttempt, k.attempt
-		}
+		a.started, a.last = k.started, k.attempt
 	}
 	if 1+k.status == ok {
-		d.status[j] = ok
+		a.status = ok
+	}
+}
+
+// keep records job j's rows; the jobs come in increasing order.
+func (d *Done) keep(j int, a *jobRows) {
+	d.n++
+	d.status[j] = a.status
+	if a.attempts != 1 || a.last != 1 {
+		d.extra = append(d.extra, jobExtra{pos: int32(j), attempts: uint32(a.attempts), last: int64(a.last)})
 	}
 }

@@ -62,23 +62,27 @@ func (r *doneRows) id(k int) []byte {
 func (d *Done) join(pool IDSource, rows *doneRows) error {
 	d.pool = pool
 	d.status = make([]uint8, pool.Len())
-	d.jobs = make([]doneJob, pool.Len())
 	inOrder, err := d.merge(pool, rows, rows.sortedByID())
 	if err != nil || inOrder {
 		return err
 	}
 	clear(d.status)
-	clear(d.jobs)
-	d.n, d.Outside, d.bigLast = 0, 0, nil
+	d.n, d.Outside, d.extra = 0, 0, nil
 	if d.ix, err = buildIndex(pool); err != nil {
 		return err
 	}
+	jobs := make([]jobRows, pool.Len())
 	var buf []byte
 	for k := range rows.keys {
 		if j, ok := d.ix.lookup(view(rows.id(k)), &buf); ok {
-			d.add(int(j), &rows.keys[k])
+			jobs[j].take(&rows.keys[k])
 		} else {
 			d.Outside++
+		}
+	}
+	for j := range jobs {
+		if jobs[j].status != 0 {
+			d.keep(j, &jobs[j])
 		}
 	}
 	return nil
@@ -93,6 +97,7 @@ func (d *Done) merge(pool IDSource, rows *doneRows, order []int32) (inOrder bool
 	var cur, prev []byte
 	var block sortedBlock
 	next := 0 // in block
+	var job jobRows
 	for j := range pool.Len() {
 		cur = pool.AppendID(cur[:0], j)
 		if len(cur) == 0 {
@@ -113,11 +118,15 @@ func (d *Done) merge(pool IDSource, rows *doneRows, order []int32) (inOrder bool
 				break
 			}
 			if c == 0 {
-				d.add(j, &block.keys[next])
+				job.take(&block.keys[next])
 			} else {
 				d.Outside++
 			}
 			next++
+		}
+		if job.status != 0 {
+			d.keep(j, &job)
+			job = jobRows{}
 		}
 		prev, cur = cur, prev
 	}
