@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -42,9 +43,9 @@ func TestReadDone(t *testing.T) {
 			func() Row { r := row("2", "alpha", StatusOK, 3, 0, p); r.Digest = "d2"; return r }(),
 			row("3", "alpha", StatusInterrupted, 1, 0, p),
 		}, map[string]JobState{"1": {StatusTimeout, 1, 1}, "2": {StatusOK, 1, 3}, "3": {StatusInterrupted, 1, 1}}, []string{"d1", "d2"}, 0},
-		{"attempt numbers beyond 32 bits", []Row{row("1", "alpha", StatusFailed, 5_000_000_000, 0, p), row("1", "alpha", StatusFailed, 4_294_967_295, sec, p),
-			row("2", "alpha", StatusFailed, 4_294_967_294, 0, p), row("2", "alpha", StatusTimeout, 4_294_967_295, 0, p)},
-			map[string]JobState{"1": {StatusFailed, 2, 5_000_000_000}, "2": {StatusTimeout, 2, 4_294_967_295}}, []string{"d1"}, 0},
+		{"the greatest attempt numbers", []Row{row("1", "alpha", StatusFailed, math.MaxInt, 0, p), row("1", "alpha", StatusFailed, math.MaxInt-1, sec, p),
+			row("2", "alpha", StatusFailed, math.MaxInt-2, 0, p), row("2", "alpha", StatusTimeout, math.MaxInt-1, 0, p)},
+			map[string]JobState{"1": {StatusFailed, 2, math.MaxInt}, "2": {StatusTimeout, 2, math.MaxInt - 1}}, []string{"d1"}, 0},
 		{"jobs not in the pool count for the digests only", []Row{
 			row("1", "alpha", StatusOK, 1, 0, p),
 			func() Row { r := row("9", "alpha", StatusOK, 1, 0, p); r.Digest = "d3"; return r }(),

@@ -26,8 +26,8 @@ type rowKey struct {
 
 // add keeps a row. The ids of more than 4 GiB of rows are an error.
 func (r *doneRows) add(id string, k *attemptKey) error {
-	if len(r.ids)+len(id) > math.MaxUint32 {
-		return fmt.Errorf("more than %d bytes of job ids", math.MaxUint32)
+	if uint64(len(r.ids))+uint64(len(id)) > math.MaxUint32 {
+		return fmt.Errorf("more than %d bytes of job ids", uint64(math.MaxUint32))
 	}
 	r.ids = append(r.ids, id...)
 	r.ends = append(r.ends, uint32(len(r.ids)))
