@@ -103,7 +103,7 @@ func (d *Done) extraOf(j int) (jobExtra, bool) {
 
 // Status is the summed-up status of the pool's job at position j (see
 // JobState), or "" when the file has no row of it. It reads one byte per
-// job, where Job reads 17.
+// job, where Job looks the job's attempts up too.
 func (d *Done) Status(j int) Status {
 	if d.status == nil || d.status[j] == 0 {
 		return ""
