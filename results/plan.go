@@ -6,6 +6,9 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // Plan is the current plan as the caller computed it: the digest every row
@@ -94,24 +97,73 @@ func buildIndex(src IDSource) (*idIndex, error) {
 		return nil, fmt.Errorf("has %d jobs, more than %d", n, math.MaxInt32-1)
 	}
 	ix := &idIndex{src: src, seed: maphash.MakeSeed(), slots: make([]uint32, n+n/3+1), posBits: uint(bits.Len(uint(n + 1)))}
-	var id, other []byte
-	for j := range n {
-		id = src.AppendID(id[:0], j)
-		if len(id) == 0 {
-			return nil, fmt.Errorf("job %d has an empty id", j+1)
-		}
-		h := maphash.Bytes(ix.seed, id)
-		s, tag := ix.home(h), ix.tag(h)
-		for ; ix.slots[s] != 0; s = ix.step(s) {
-			if ix.slots[s]&^ix.posMask() == tag {
-				if other = src.AppendID(other[:0], ix.pos(s)); bytes.Equal(id, other) {
-					return nil, fmt.Errorf("has job id %q twice", id)
-				}
+	// Reading a plan's ids in plan order is a few cache misses an id, one
+	// after the other: a large source is indexed by several goroutines.
+	workers := min(runtime.GOMAXPROCS(0), n/parallelIndex)
+	if workers < 2 {
+		return ix, ix.insert(0, n, false)
+	}
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for w := range workers {
+		wg.Go(func() {
+			if ix.insert(n*w/workers, n*(w+1)/workers, true) != nil {
+				failed.Store(true)
 			}
-		}
-		ix.slots[s] = tag | uint32(j+1)
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		// Which of several bad ids a parallel build meets first is
+		// chance: the error is the one a build in order meets.
+		clear(ix.slots)
+		return nil, ix.insert(0, n, false)
 	}
 	return ix, nil
+}
+
+// parallelIndex is how many jobs a goroutine of buildIndex takes at least.
+const parallelIndex = 1 << 16
+
+// insert indexes the jobs from lo to hi. With shared set, other goroutines
+// insert at the same time: slots are claimed with compare-and-swap, and a
+// slot lost to another is looked at again, so that a duplicate id is
+// found whichever goroutine comes second.
+func (ix *idIndex) insert(lo, hi int, shared bool) error {
+	var id, other []byte
+	for j := lo; j < hi; j++ {
+		id = ix.src.AppendID(id[:0], j)
+		if len(id) == 0 {
+			return fmt.Errorf("job %d has an empty id", j+1)
+		}
+		h := maphash.Bytes(ix.seed, id)
+		s, tag, mine := ix.home(h), ix.tag(h), ix.tag(h)|uint32(j+1)
+		for {
+			var v uint32
+			if shared {
+				v = atomic.LoadUint32(&ix.slots[s])
+			} else {
+				v = ix.slots[s]
+			}
+			if v == 0 {
+				if !shared {
+					ix.slots[s] = mine
+					break
+				}
+				if atomic.CompareAndSwapUint32(&ix.slots[s], 0, mine) {
+					break
+				}
+				v = atomic.LoadUint32(&ix.slots[s])
+			}
+			if v&^ix.posMask() == tag {
+				if other = ix.src.AppendID(other[:0], int(v&ix.posMask())-1); bytes.Equal(id, other) {
+					return fmt.Errorf("has job id %q twice", id)
+				}
+			}
+			s = ix.step(s)
+		}
+	}
+	return nil
 }
 
 func (ix *idIndex) posMask() uint32 { return 1<<ix.posBits - 1 }
