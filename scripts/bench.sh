@@ -137,6 +137,39 @@ for rows in ${BENCH_JOIN_ROWS:-2000000 4000000}; do
 	done
 done
 
+# Resume: a sweep of 2 machines made by internal/sweepgen, host01's share
+# all done (every row ok), then half done (its first half of rows; the jobs
+# left fail at once and --halt stops the run at the first). A run's time
+# is then mostly reading what is done; the target is against plan's.
+n_resume=${BENCH_RESUME_JOBS:-1000000}
+echo "== resume: run on a ${n_resume}-job sweep of 2 machines, the share all done and half done, vs plan"
+dir="$work/resume"
+[ -x "$work/sweepgen" ] || (cd "$src" && go build -o "$work/sweepgen" ./internal/sweepgen)
+"$work/sweepgen" -jobs "$n_resume" -hosts 2 "$dir"
+cd "$dir"
+printf '#!/bin/sh\nexit 1\n' >sim && chmod +x sim
+cp results/host01.csv "$work/resume-all.csv"
+head -n $((($(wc -l <results/host01.csv) + 1) / 2)) results/host01.csv >"$work/resume-half.csv"
+run_all() { "$bin" run -m host01 --yes --quiet; }
+run_half() { "$bin" run -m host01 --yes --quiet --halt now,fail=1 || [ $? -eq 1 ]; }
+tp=() ta=() th=() r_ap=() r_hp=()
+for _ in $(seq "$runs"); do
+	tp+=("$(once "$bin" plan)")
+	cp "$work/resume-all.csv" results/host01.csv
+	ta+=("$(once run_all)")
+	cp "$work/resume-half.csv" results/host01.csv
+	th+=("$(once run_half)")
+	r_ap+=("$(ratio "${ta[-1]}" "${tp[-1]}")") r_hp+=("$(ratio "${th[-1]}" "${tp[-1]}")")
+done
+m_plan=$(peak "$bin" plan)
+cp "$work/resume-all.csv" results/host01.csv
+m_all=$(peak "$bin" run -m host01 --yes --quiet)
+cp "$work/resume-half.csv" results/host01.csv
+m_half=$(peak sh -c '"$0" run -m host01 --yes --quiet --halt now,fail=1 || [ $? -eq 1 ]' "$bin")
+echo "plan $(median "${tp[@]}")s ${m_plan} MiB   run, all done $(median "${ta[@]}")s ${m_all} MiB   run, half done $(median "${th[@]}")s ${m_half} MiB"
+echo "all done/plan $(median "${r_ap[@]}")x   half done/plan $(median "${r_hp[@]}")x (target <= 1.5; memory <= plan + 64 MiB)"
+cd "$work" && rm -rf "$dir" resume-all.csv resume-half.csv
+
 echo "== report: 1,000,000 jobs' results and logs vs collect-results on the same files"
 mkdir -p "$work/report" && cd "$work/report"
 awk 'BEGIN { srand(1); print "id,x,model"; for (i = 0; i < 1000000; i++) printf "%d,%.4f,m%d\n", i, rand(), i % 7 }' >jobs.csv
