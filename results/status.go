@@ -96,14 +96,40 @@ func parseWrittenTime(s string) (ns int64, ok bool) {
 			v[k] = v[k]*10 + int(c)
 		}
 	}
-	year, month, day := v[0], time.Month(v[1]), v[2]
-	if year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || v[3] > 23 || v[4] > 59 || v[5] > 59 {
+	year, month, day := v[0], v[1], v[2]
+	if year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || v[3] > 23 || v[4] > 59 || v[5] > 59 {
 		return 0, false
 	}
-	if day > 28 && time.Date(year, month, day, 0, 0, 0, 0, time.UTC).Day() != day {
-		return 0, false // no such day in that month
+	secs := (daysSinceEpoch(year, month, day)*24+int64(v[3]))*3600 + int64(v[4])*60 + int64(v[5])
+	return secs*int64(time.Second) + int64(v[6])*int64(time.Millisecond), true
+}
+
+// daysIn is the number of days of a month of the Gregorian calendar.
+func daysIn(year, month int) int {
+	if month == 2 {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
 	}
-	return time.Date(year, month, day, v[3], v[4], v[5], v[6]*int(time.Millisecond), time.UTC).UnixNano(), true
+	return 30 + (month+month/8)%2
+}
+
+// daysSinceEpoch counts the days from 1970-01-01 to a date of the
+// Gregorian calendar with a year from 1900 on (Hinnant's days_from_civil).
+func daysSinceEpoch(year, month, day int) int64 {
+	if month <= 2 {
+		year--
+	}
+	era := year / 400
+	yearOfEra := year - era*400
+	shifted := month - 3
+	if month <= 2 {
+		shifted = month + 9
+	}
+	dayOfYear := (153*shifted+2)/5 + day - 1
+	dayOfEra := yearOfEra*365 + yearOfEra/4 - yearOfEra/100 + dayOfYear
+	return int64(era*146097 + dayOfEra - 719468)
 }
 
 // formatSeconds writes d as seconds with exactly three decimals (1.234).
