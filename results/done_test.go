@@ -131,7 +131,7 @@ func TestReadDoneMissingOrEmpty(t *testing.T) {
 func TestReadDoneBadPool(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "alpha.csv")
 	writeRows(t, path, []string{"a"}, nil, row("1", "alpha", StatusOK, 1, 0, []string{"x"}))
-	for _, pool := range []idList{{"1", ""}, {"1", "2", "1"}} {
+	for _, pool := range []idList{{"1", ""}, {"", "1"}, {"1", "2", "1"}, {"1", "1"}} {
 		if _, err := ReadDone(path, pool); err == nil || !strings.Contains(err.Error(), path) {
 			t.Errorf("pool %q: err = %v, want an error naming %s", pool, err, path)
 		}
