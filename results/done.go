@@ -197,9 +197,11 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 		}
 		done.digestRows[last]++
 		if len(rows.keys) == 0 {
-			// Make room for as many rows as the file seems to hold.
+			// Make room for as many rows as the file seems to hold, judged
+			// by its first, but no more than the pool has jobs: a short
+			// first row must not reserve room for far more rows than come.
 			rowSize := max(rr.offset()-rr.start, 1)
-			n := int((rf.size-rf.dataStart)/rowSize) + 16
+			n := min(int((rf.size-rf.dataStart)/rowSize)+16, pool.Len()+16)
 			rows.grow(n+n/8, n*len(rec[rf.col[colJobID]])+n/4)
 		}
 		if err := rows.add(rec[rf.col[colJobID]], &k); err != nil {
