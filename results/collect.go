@@ -62,7 +62,7 @@ func Collect(plan Plan, paths []string, opts Options) (*Collection, error) {
 	}
 	ix, err := buildIndex(src)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("collect: plan %w", err)
 	}
 	paths, err = ResultFiles(paths)
 	if err != nil {

@@ -1,7 +1,11 @@
 package results
 
 import (
+	"bytes"
 	"errors"
+	"maps"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,63 +17,124 @@ import (
 func TestReadDone(t *testing.T) {
 	p := []string{"a", "b"}
 	sec := time.Second
+	pool := idList{"1", "2", "3", "4"}
 	tests := []struct {
 		name    string
 		rows    []Row
 		want    map[string]JobState
 		digests []string
+		outside int
 	}{
-		{"nothing", nil, map[string]JobState{}, nil},
+		{"nothing", nil, map[string]JobState{}, nil, 0},
 		{"one ok", []Row{row("1", "alpha", StatusOK, 1, 0, p)},
-			map[string]JobState{"1": {StatusOK, 1, 1}}, []string{"d1"}},
+			map[string]JobState{"1": {StatusOK, 1, 1}}, []string{"d1"}, 0},
 		{"failed then ok", []Row{row("1", "alpha", StatusFailed, 1, 0, p), row("1", "alpha", StatusOK, 2, sec, p)},
-			map[string]JobState{"1": {StatusOK, 2, 2}}, []string{"d1"}},
+			map[string]JobState{"1": {StatusOK, 2, 2}}, []string{"d1"}, 0},
 		{"ok stays ok after a later failure", []Row{row("1", "alpha", StatusOK, 1, 0, p), row("1", "alpha", StatusFailed, 2, sec, p)},
-			map[string]JobState{"1": {StatusOK, 2, 2}}, []string{"d1"}},
+			map[string]JobState{"1": {StatusOK, 2, 2}}, []string{"d1"}, 0},
 		{"latest by attempt, not by clock", []Row{row("1", "alpha", StatusInterrupted, 2, 0, p), row("1", "alpha", StatusFailed, 1, sec, p)},
-			map[string]JobState{"1": {StatusInterrupted, 2, 2}}, []string{"d1"}},
+			map[string]JobState{"1": {StatusInterrupted, 2, 2}}, []string{"d1"}, 0},
 		{"same attempt, later start wins", []Row{row("1", "alpha", StatusFailed, 1, sec, p), row("1", "alpha", StatusTimeout, 1, 0, p)},
-			map[string]JobState{"1": {StatusFailed, 2, 1}}, []string{"d1"}},
+			map[string]JobState{"1": {StatusFailed, 2, 1}}, []string{"d1"}, 0},
+		{"same attempt and start, the later row wins", []Row{row("1", "alpha", StatusFailed, 1, 0, p), row("1", "alpha", StatusBadResult, 1, 0, p)},
+			map[string]JobState{"1": {StatusBadResult, 2, 1}}, []string{"d1"}, 0},
 		{"several jobs and digests", []Row{
 			row("1", "alpha", StatusTimeout, 1, 0, p),
 			func() Row { r := row("2", "alpha", StatusOK, 3, 0, p); r.Digest = "d2"; return r }(),
 			row("3", "alpha", StatusInterrupted, 1, 0, p),
-		}, map[string]JobState{"1": {StatusTimeout, 1, 1}, "2": {StatusOK, 1, 3}, "3": {StatusInterrupted, 1, 1}}, []string{"d1", "d2"}},
+		}, map[string]JobState{"1": {StatusTimeout, 1, 1}, "2": {StatusOK, 1, 3}, "3": {StatusInterrupted, 1, 1}}, []string{"d1", "d2"}, 0},
+		{"the greatest attempt numbers", []Row{row("1", "alpha", StatusFailed, math.MaxInt, 0, p), row("1", "alpha", StatusFailed, math.MaxInt-1, sec, p),
+			row("2", "alpha", StatusFailed, math.MaxInt-2, 0, p), row("2", "alpha", StatusTimeout, math.MaxInt-1, 0, p)},
+			map[string]JobState{"1": {StatusFailed, 2, math.MaxInt}, "2": {StatusTimeout, 2, math.MaxInt - 1}}, []string{"d1"}, 0},
+		{"jobs not in the pool count for the digests only", []Row{
+			row("1", "alpha", StatusOK, 1, 0, p),
+			func() Row { r := row("9", "alpha", StatusOK, 1, 0, p); r.Digest = "d3"; return r }(),
+			row("10", "alpha", StatusFailed, 2, 0, p),
+		}, map[string]JobState{"1": {StatusOK, 1, 1}}, []string{"d1", "d3"}, 2},
 	}
+	// A pool.Pool has its ids in byte order, which ReadDone walks beside
+	// the rows sorted; other pools it indexes.
+	pools := map[string]idList{"in order": pool, "not in order": {"4", "2", "1", "3"}}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "alpha.csv")
-			writeRows(t, path, p, nil, tt.rows...)
-			done, err := ReadDone(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(done.Jobs) != len(tt.want) {
-				t.Fatalf("jobs = %v, want %v", done.Jobs, tt.want)
-			}
-			for id, want := range tt.want {
-				if got := done.Jobs[id]; got != want {
-					t.Errorf("job %s = %+v, want %+v", id, got, want)
+		for order, pool := range pools {
+			t.Run(tt.name+"/"+order, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "alpha.csv")
+				writeRows(t, path, p, nil, tt.rows...)
+				done, err := ReadDone(path, pool)
+				if err != nil {
+					t.Fatal(err)
 				}
+				if got := doneJobs(t, done, pool); !maps.Equal(got, tt.want) {
+					t.Errorf("jobs = %+v, want %+v", got, tt.want)
+				}
+				for _, id := range []string{"9", "10", "0", "5", ""} {
+					if _, ok := done.Lookup(id); ok {
+						t.Errorf("Lookup found job %q, not in the pool", id)
+					}
+				}
+				if !slices.Equal(done.Digests, tt.digests) || done.Repaired != "" || done.Outside != tt.outside {
+					t.Errorf("digests %q repaired %q outside %d, want %q, none and %d", done.Digests, done.Repaired, done.Outside, tt.digests, tt.outside)
+				}
+			})
+		}
+	}
+}
+
+// TestDoneRowsSortedByID: rows come out in the byte order of their ids,
+// rows of one id in file order, whatever the ids share or how long they are.
+func TestDoneRowsSortedByID(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	alphabets := []string{"ab", "j0123456789", "a\x00\xff", "xyz-_"}
+	for trial := range 300 {
+		alphabet := alphabets[trial%len(alphabets)]
+		prefix := strings.Repeat("p", r.IntN(12))
+		var rows doneRows
+		n := 1 + r.IntN(300)
+		for range n {
+			id := []byte(prefix)
+			for range r.IntN(14) {
+				id = append(id, alphabet[r.IntN(len(alphabet))])
 			}
-			if !slices.Equal(done.Digests, tt.digests) || done.Repaired != "" {
-				t.Errorf("digests %q repaired %q, want %q and none", done.Digests, done.Repaired, tt.digests)
-			}
-		})
+			rows.add(string(id), &attemptKey{status: StatusOK})
+		}
+		want := make([]int32, n)
+		for k := range want {
+			want[k] = int32(k)
+		}
+		slices.SortStableFunc(want, func(a, b int32) int { return bytes.Compare(rows.id(int(a)), rows.id(int(b))) })
+		if got := rows.sortedByID(); !slices.Equal(got, want) {
+			t.Fatalf("trial %d: order %v, want %v", trial, got, want)
+		}
 	}
 }
 
 func TestReadDoneMissingOrEmpty(t *testing.T) {
 	dir := t.TempDir()
-	done, err := ReadDone(filepath.Join(dir, "nope.csv"))
-	if err != nil || len(done.Jobs) != 0 || done.Repaired != "" {
+	pool := idList{"1"}
+	done, err := ReadDone(filepath.Join(dir, "nope.csv"), pool)
+	if err != nil || done.Len() != 0 || done.Repaired != "" || done.LastAttempt(0) != 0 {
 		t.Fatalf("missing file: %+v, %v", done, err)
+	}
+	if _, ok := done.Lookup("1"); ok {
+		t.Fatalf("missing file: Lookup found job 1")
 	}
 	empty := filepath.Join(dir, "empty.csv")
 	os.WriteFile(empty, nil, 0o644)
-	done, err = ReadDone(empty)
-	if err != nil || len(done.Jobs) != 0 || done.Repaired != "" {
+	done, err = ReadDone(empty, pool)
+	if err != nil || done.Len() != 0 || done.Repaired != "" {
 		t.Fatalf("empty file: %+v, %v", done, err)
+	}
+}
+
+// TestReadDoneBadPool: a pool whose ids cannot be indexed is an error naming
+// the file being resumed from.
+func TestReadDoneBadPool(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "alpha.csv")
+	writeRows(t, path, []string{"a"}, nil, row("1", "alpha", StatusOK, 1, 0, []string{"x"}))
+	for _, pool := range []idList{{"1", ""}, {"", "1"}, {"1", "2", "1"}, {"1", "1"}} {
+		if _, err := ReadDone(path, pool); err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("pool %q: err = %v, want an error naming %s", pool, err, path)
+		}
 	}
 }
 
@@ -90,6 +155,7 @@ func TestReadDoneBadInput(t *testing.T) {
 		{"bad status", header + "2,alpha,done,0,1,2026-11-21T10:00:00Z,1,d1,v\n", 2, nil, "status"},
 		{"bad duration", header + "2,alpha,ok,0,1,2026-11-21T10:00:00Z,soon,d1,v\n", 2, nil, "duration_s"},
 		{"short row mid-file", header + "2,alpha,ok\n" + good, 2, nil, "3 fields"},
+		{"long row mid-file", header + strings.TrimSuffix(good, "\n") + ",w\n" + good, 2, nil, "10 fields"},
 		{"bare quote mid-file", header + "2,al\"pha,ok,0,1,2026-11-21T10:00:00Z,1,d1,v\n" + good, 2, nil, "quote"},
 		{"bare quote last line", header + good + "2,al\"pha,ok,0,1,2026-11-21T10:00:00Z,1,d1,v\n", 3, nil, "quote"},
 	}
@@ -97,7 +163,7 @@ func TestReadDoneBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "alpha.csv")
 			os.WriteFile(path, []byte(tt.content), 0o644)
-			_, err := ReadDone(path)
+			_, err := ReadDone(path, idList{"1", "2"})
 			var ie *InputError
 			if !errors.As(err, &ie) {
 				t.Fatalf("err = %v, want *InputError", err)
@@ -144,7 +210,7 @@ func TestDoneCheckDigest(t *testing.T) {
 			if tt.rows != nil {
 				writeRows(t, path, p, nil, tt.rows...)
 			}
-			done, err := ReadDone(path)
+			done, err := ReadDone(path, idList{"1", "2", "3", "4"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -86,3 +86,30 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return data
 }
+
+// idList is an IDSource over a list of ids, a pool for ReadDone.
+type idList []string
+
+func (l idList) Len() int                          { return len(l) }
+func (l idList) AppendID(dst []byte, j int) []byte { return append(dst, l[j]...) }
+
+// doneJobs returns the state of every job of pool that done has rows of,
+// by id, checking that Job, Lookup, LastAttempt and Len agree.
+func doneJobs(t testing.TB, done *Done, pool idList) map[string]JobState {
+	t.Helper()
+	jobs := make(map[string]JobState)
+	for j, id := range pool {
+		s, ok := done.Job(j)
+		byID, okByID := done.Lookup(id)
+		if ok != okByID || s != byID || done.LastAttempt(j) != s.LastAttempt || done.Status(j) != s.Status {
+			t.Fatalf("job %q: Job = %+v %v, Lookup = %+v %v, LastAttempt = %d, Status = %q", id, s, ok, byID, okByID, done.LastAttempt(j), done.Status(j))
+		}
+		if ok {
+			jobs[id] = s
+		}
+	}
+	if done.Len() != len(jobs) {
+		t.Fatalf("Len = %d, but %d jobs have rows", done.Len(), len(jobs))
+	}
+	return jobs
+}

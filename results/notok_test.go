@@ -78,3 +78,26 @@ func TestWriteNotOKAllOK(t *testing.T) {
 		t.Errorf("WriteNotOK = %q, %v; want nothing", b.String(), err)
 	}
 }
+
+// TestWriteNotOKBadResult: a job whose kept row is bad_result is not ok:
+// it is listed with the failed ones (it once counted as ok, its status
+// lost in the packed state).
+func TestWriteNotOKBadResult(t *testing.T) {
+	p := []string{"0.1", "one"}
+	dir := t.TempDir()
+	writeRows(t, filepath.Join(dir, "alpha.csv"), fixtureParams, nil,
+		row("1", "alpha", StatusOK, 1, 0, p), row("2", "alpha", StatusBadResult, 1, 0, p))
+	plan := Plan{Digest: "d1", Params: fixtureParams, Jobs: []PlannedJob{{ID: "1", Machine: "alpha", Params: p}, {ID: "2", Machine: "alpha", Params: p}}}
+	c, err := Collect(plan, []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := c.WriteNotOK(&b, 10); err != nil {
+		t.Fatal(err)
+	}
+	want := "failed (1):\n  2  x=0.1 label=one  bad_result on alpha, 1 attempt\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}

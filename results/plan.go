@@ -6,6 +6,9 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // Plan is the current plan as the caller computed it: the digest every row
@@ -29,15 +32,21 @@ type PlannedJob struct {
 	Params  []string
 }
 
-// PlanSource gives the jobs of a plan by their position j in plan order.
-// Collect calls AppendID for every row it reads, from several goroutines at
-// once, so it must be cheap and safe for concurrent use; Params is called
-// only for the jobs written out with their parameters.
-type PlanSource interface {
-	// Len is the number of planned jobs.
+// IDSource gives the ids of a set of jobs by their position j: a sweep's
+// pool (jobs/pool.Pool is one) or a plan. Readers call AppendID for every
+// row they read, from several goroutines at once, so it must be cheap and
+// safe for concurrent use.
+type IDSource interface {
+	// Len is the number of jobs.
 	Len() int
 	// AppendID appends job j's id to dst and returns the extended slice.
 	AppendID(dst []byte, j int) []byte
+}
+
+// PlanSource gives the jobs of a plan by their position j in plan order.
+// Params is called only for the jobs written out with their parameters.
+type PlanSource interface {
+	IDSource
 	// Machine is the machine job j is planned on.
 	Machine(j int) string
 	// Params returns job j's parameter values, aligned to Plan.Params.
@@ -68,42 +77,93 @@ func (p *Plan) source() (PlanSource, error) {
 	return listedJobs(p.Jobs), nil
 }
 
-// idIndex finds a planned job by its id: an open-addressing hash table of
+// idIndex finds a job by its id: an open-addressing hash table of
 // job positions, 4 bytes a slot and at most 3/4 full, which reads ids back
 // from the plan instead of holding them. A slot holds the job's position + 1
 // in its low bits and, in the bits a position does not need, a tag from the
 // id's hash, which skips most slots of other ids without reading their ids.
 type idIndex struct {
-	src     PlanSource
+	src     IDSource
 	seed    maphash.Seed
 	slots   []uint32 // 0 is an empty slot
 	posBits uint     // low bits of a slot holding the position + 1
 }
 
-func buildIndex(src PlanSource) (*idIndex, error) {
+// buildIndex indexes the jobs of src. Its errors say what is wrong with
+// src's ids; the caller names src.
+func buildIndex(src IDSource) (*idIndex, error) {
 	n := src.Len()
 	if n > math.MaxInt32-1 {
-		return nil, fmt.Errorf("collect: plan has %d jobs, more than %d", n, math.MaxInt32-1)
+		return nil, fmt.Errorf("has %d jobs, more than %d", n, math.MaxInt32-1)
 	}
 	ix := &idIndex{src: src, seed: maphash.MakeSeed(), slots: make([]uint32, n+n/3+1), posBits: uint(bits.Len(uint(n + 1)))}
-	var id, other []byte
-	for j := range n {
-		id = src.AppendID(id[:0], j)
-		if len(id) == 0 {
-			return nil, fmt.Errorf("collect: plan job %d has an empty id", j+1)
-		}
-		h := maphash.Bytes(ix.seed, id)
-		s, tag := ix.home(h), ix.tag(h)
-		for ; ix.slots[s] != 0; s = ix.step(s) {
-			if ix.slots[s]&^ix.posMask() == tag {
-				if other = src.AppendID(other[:0], ix.pos(s)); bytes.Equal(id, other) {
-					return nil, fmt.Errorf("collect: plan has job id %q twice", id)
-				}
+	// Reading a plan's ids in plan order is a few cache misses an id, one
+	// after the other: a large source is indexed by several goroutines.
+	workers := min(runtime.GOMAXPROCS(0), n/parallelIndex)
+	if workers < 2 {
+		return ix, ix.insert(0, n, false)
+	}
+	var wg sync.WaitGroup
+	var failed atomic.Bool
+	for w := range workers {
+		wg.Go(func() {
+			if ix.insert(n*w/workers, n*(w+1)/workers, true) != nil {
+				failed.Store(true)
 			}
-		}
-		ix.slots[s] = tag | uint32(j+1)
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		// Which of several bad ids a parallel build meets first is
+		// chance: the error is the one a build in order meets.
+		clear(ix.slots)
+		return nil, ix.insert(0, n, false)
 	}
 	return ix, nil
+}
+
+// parallelIndex is how many jobs a goroutine of buildIndex takes at least.
+const parallelIndex = 1 << 16
+
+// insert indexes the jobs from lo to hi. With shared set, other goroutines
+// insert at the same time: slots are claimed with compare-and-swap, and a
+// slot lost to another is looked at again, so that a duplicate id is
+// found whichever goroutine comes second.
+func (ix *idIndex) insert(lo, hi int, shared bool) error {
+	var id, other []byte
+	for j := lo; j < hi; j++ {
+		id = ix.src.AppendID(id[:0], j)
+		if len(id) == 0 {
+			return fmt.Errorf("job %d has an empty id", j+1)
+		}
+		h := maphash.Bytes(ix.seed, id)
+		s, tag, mine := ix.home(h), ix.tag(h), ix.tag(h)|uint32(j+1)
+		for {
+			var v uint32
+			if shared {
+				v = atomic.LoadUint32(&ix.slots[s])
+			} else {
+				v = ix.slots[s]
+			}
+			if v == 0 {
+				if !shared {
+					ix.slots[s] = mine
+					break
+				}
+				if atomic.CompareAndSwapUint32(&ix.slots[s], 0, mine) {
+					break
+				}
+				v = atomic.LoadUint32(&ix.slots[s])
+			}
+			if v&^ix.posMask() == tag {
+				if other = ix.src.AppendID(other[:0], int(v&ix.posMask())-1); bytes.Equal(id, other) {
+					return fmt.Errorf("has job id %q twice", id)
+				}
+			}
+			s = ix.step(s)
+		}
+	}
+	return nil
 }
 
 func (ix *idIndex) posMask() uint32 { return 1<<ix.posBits - 1 }

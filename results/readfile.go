@@ -61,16 +61,19 @@ func readResults(path string, f *os.File) (*resultsFile, error) {
 // completeSize reads every record and returns the size of the file without
 // its torn last line, if any. A record that does not parse is an error.
 func (r *resultsFile) completeSize() (int64, error) {
-	good := r.csv.InputOffset()
+	rr := newRowReader(r, 4*seqChunk)
+	rr.prefix = 1 // the fields are only counted
+	rr.seek(r.dataStart, r.dataLine)
+	good := r.dataStart
 	for {
-		_, err := r.next()
+		_, err := rr.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return 0, err
 		}
-		good = r.csv.InputOffset()
+		good = rr.offset()
 	}
 	if r.torn == "" {
 		return r.size, nil
@@ -226,6 +229,15 @@ func parseKey(rec []string, col *[numFixed]int, fail func(k int, err error) erro
 }
 
 func (r *resultsFile) close() { r.f.Close() }
+
+// fixedPrefix is how many leading fields of a row hold every fixed column.
+func (r *resultsFile) fixedPrefix() int {
+	n := 0
+	for _, c := range r.col {
+		n = max(n, c+1)
+	}
+	return n
+}
 
 // quoteCounter counts the double quotes read through it: an odd count at the
 // end of a file means a quoted field was never closed.

@@ -170,9 +170,13 @@ func TestQuotingRoundTrip(t *testing.T) {
 			t.Errorf("value %q came back as id %q param %q result %q", v, rec[0], rec[8], rec[9])
 		}
 	}
-	done, err := ReadDone(path)
-	if err != nil || len(done.Jobs) != len(values) {
-		t.Fatalf("ReadDone: %d jobs, %v", len(done.Jobs), err)
+	var pool idList
+	for _, r := range rows {
+		pool = append(pool, r.JobID)
+	}
+	done, err := ReadDone(path, pool)
+	if err != nil || done.Len() != len(values) || done.Outside != 0 {
+		t.Fatalf("ReadDone: %d jobs, %v", done.Len(), err)
 	}
 	c, err := Collect(plan, []string{path}, Options{})
 	if err != nil {

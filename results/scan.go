@@ -29,6 +29,10 @@ type rowReader struct {
 	recLine int   // line of the current record
 	multi   bool  // the current record spans lines
 	fields  []string
+	// prefix, when not 0, is how many leading fields the caller reads: the
+	// later fields of a record without quotes are counted, not split.
+	prefix  int
+	nfields int    // fields of the current record, split or counted
 	arena   []byte // unescaped quoted fields of the current record
 	scratch []byte
 }
@@ -86,8 +90,8 @@ func (r *rowReader) next() ([]string, error) {
 			if r.line > 0 {
 				r.line += lines
 			}
-			if len(r.fields) != len(r.rf.header) {
-				return nil, r.fieldCountError(len(r.fields))
+			if r.nfields != len(r.rf.header) {
+				return nil, r.fieldCountError(r.nfields)
 			}
 			return r.fields, nil
 		case splitBlank:
@@ -143,9 +147,14 @@ func (r *rowReader) split(data []byte, atEOF bool) (n, lines int, res splitResul
 	}
 	if bytes.IndexByte(line, '"') < 0 {
 		for {
+			if r.prefix > 0 && len(r.fields) == r.prefix {
+				r.nfields = r.prefix + bytes.Count(line, []byte{','}) + 1
+				return nl + 1, 1, splitOK
+			}
 			c := bytes.IndexByte(line, ',')
 			if c < 0 {
 				r.fields = append(r.fields, view(line))
+				r.nfields = len(r.fields)
 				return nl + 1, 1, splitOK
 			}
 			r.fields = append(r.fields, view(line[:c]))
@@ -205,6 +214,7 @@ func (r *rowReader) splitQuoted(data []byte, atEOF bool) (n, lines int, res spli
 				i++
 				continue
 			case '\n':
+				r.nfields = len(r.fields)
 				return i + 1, lines + 1, splitOK
 			}
 			return 0, 0, splitSlow
@@ -224,6 +234,7 @@ func (r *rowReader) splitQuoted(data []byte, atEOF bool) (n, lines int, res spli
 		}
 		r.fields = append(r.fields, view(data[i:k]))
 		if data[k] == '\n' {
+			r.nfields = len(r.fields)
 			return k + 1, lines + 1, splitOK
 		}
 		i = k + 1

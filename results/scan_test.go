@@ -3,8 +3,11 @@ package results
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +108,64 @@ func TestCollectFileChanged(t *testing.T) {
 	err = c.WriteTable(&bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "changed") {
 		t.Fatalf("WriteTable = %v, want an error saying %s changed", err, path)
+	}
+}
+
+// TestRowReaderPrefix: with a prefix, a reader splits only the leading
+// fields of a plain record and counts the rest, so a row with a field too
+// many or too few is still refused at its line; a quoted record is split
+// in full.
+func TestRowReaderPrefix(t *testing.T) {
+	const header = "a,b,c,d\n"
+	tests := []struct {
+		name, rows string
+		want       [][]string
+		line       int // of the error, 0 for none
+		mention    string
+	}{
+		{"plain", "1,2,3,4\n5,6,,\n", [][]string{{"1", "2"}, {"5", "6"}}, 0, ""},
+		{"quoted", "1,2,\"x,y\",4\n\"5\",6,7,8\n", [][]string{{"1", "2", "x,y", "4"}, {"5", "6", "7", "8"}}, 0, ""},
+		{"a field too many", "1,2,3,4\n1,2,3,4,5\n", [][]string{{"1", "2"}}, 3, "row has 5 fields but the header has 4"},
+		{"a field too few", "1,2,3\n", nil, 2, "row has 3 fields but the header has 4"},
+		{"fewer fields than the prefix", "1\n", nil, 2, "row has 1 field but the header has 4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "alpha.csv")
+			text := header + tt.rows
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rf := &resultsFile{path: path, f: f, size: int64(len(text)), endsNL: true, header: []string{"a", "b", "c", "d"}}
+			rr := newRowReader(rf, seqChunk)
+			rr.prefix = 2
+			rr.seek(int64(len(header)), 2)
+			var got [][]string
+			for {
+				rec, err := rr.next()
+				if err == io.EOF {
+					break
+				}
+				var ie *InputError
+				if errors.As(err, &ie) {
+					if ie.Line != tt.line || !strings.Contains(err.Error(), tt.mention) {
+						t.Fatalf("error %v at line %d, want %q at line %d", err, ie.Line, tt.mention, tt.line)
+					}
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, slices.Clone(rec))
+			}
+			if !slices.EqualFunc(got, tt.want, slices.Equal) {
+				t.Fatalf("records %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -34,6 +34,7 @@ func unpackState(s uint64) (file int, off int64, st Status) {
 	return int(s >> offsetBits & (maxFiles - 1)), int64(s & maxOffset), statusOfCode(s >> (offsetBits + fileBits))
 }
 
+// statusCode is st in the 3 bits a packed state has left.
 func statusCode(st Status) uint64 {
 	switch st {
 	case StatusFailed:
@@ -42,12 +43,14 @@ func statusCode(st Status) uint64 {
 		return 2
 	case StatusInterrupted:
 		return 3
+	case StatusBadResult:
+		return 4
 	}
 	return 0
 }
 
 func statusOfCode(c uint64) Status {
-	return [...]Status{StatusOK, StatusFailed, StatusTimeout, StatusInterrupted}[c&3]
+	return [...]Status{StatusOK, StatusFailed, StatusTimeout, StatusInterrupted, StatusBadResult, "", "", ""}[c&7]
 }
 
 // stripes is the number of locks guarding jobs with more than one row.
@@ -163,6 +166,7 @@ func (w *worker) tallyFile(file int) (*fileTally, error) {
 	c.files[file] = rf // before any row of it is kept, so other readers see it
 	t := &fileTally{machines: make(map[string]*machineTally)}
 	rr := newRowReader(rf, 4*seqChunk)
+	rr.prefix = rf.fixedPrefix()
 	rr.buf = w.buf
 	defer func() { w.buf = rr.buf }()
 	rr.seek(rf.dataStart, rf.dataLine)

@@ -43,12 +43,12 @@ func TestTornLastRow(t *testing.T) {
 			wantJobs = 3
 		}
 
-		done, err := ReadDone(path)
+		done, err := ReadDone(path, idList{"1", "2", "3"})
 		if err != nil {
 			t.Fatalf("cut %d: ReadDone: %v", cut, err)
 		}
-		if len(done.Jobs) != wantJobs || (done.Repaired != "") != torn {
-			t.Fatalf("cut %d: ReadDone saw %d jobs, warning %q; want %d jobs, torn %v", cut, len(done.Jobs), done.Repaired, wantJobs, torn)
+		if done.Len() != wantJobs || (done.Repaired != "") != torn {
+			t.Fatalf("cut %d: ReadDone saw %d jobs, warning %q; want %d jobs, torn %v", cut, done.Len(), done.Repaired, wantJobs, torn)
 		}
 
 		c, err := Collect(tornPlan, []string{path}, Options{})
@@ -99,8 +99,8 @@ func TestTornHeader(t *testing.T) {
 		if err := os.WriteFile(path, full[:cut], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		done, err := ReadDone(path)
-		if err != nil || len(done.Jobs) != 0 || done.Repaired == "" {
+		done, err := ReadDone(path, idList{"1", "2", "3"})
+		if err != nil || done.Len() != 0 || done.Repaired == "" {
 			t.Fatalf("cut %d: ReadDone = %+v, %v; want empty with a warning", cut, done, err)
 		}
 		if _, err := Collect(tornPlan, []string{path}, Options{}); err == nil || !strings.Contains(err.Error(), path) {

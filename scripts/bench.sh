@@ -7,7 +7,7 @@
 #
 #   BENCH_QUICK=1         small sizes, one repeat: a few minutes
 #   BENCH_RUNS=N          repeats of each measure (default 3, quick 1)
-#   BENCH_SECTIONS="..."  only these of: plan run memory perf join report commit balance
+#   BENCH_SECTIONS="..."  only these of: plan run memory perf join resume report commit balance
 #   BENCH_JOIN_ROWS="..." the collect section's sizes (default "2000000 4000000")
 #   BENCH_MLR_MAX_GIB=N   run Miller's unsparsify (which holds every row) only
 #                         where it needs at most N GiB (default 10), and at
@@ -18,13 +18,13 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/scripts/bench-lib.sh"
 quick=${BENCH_QUICK:-0}
 if [ "$quick" = 1 ]; then
-	runs=${BENCH_RUNS:-1} plan_rows=200000 run_jobs=2000 share_jobs=20000 report_rows=100000
+	runs=${BENCH_RUNS:-1} plan_rows=200000 run_jobs=2000 share_jobs=20000 report_rows=100000 resume_jobs=100000
 	join_rows=${BENCH_JOIN_ROWS:-200000} perf_runs=2 perf_duration=1s commit_n=200x balance_n=2000x slow_n=1x
 else
-	runs=${BENCH_RUNS:-3} plan_rows=1000000 run_jobs=10000 share_jobs=100000 report_rows=1000000
+	runs=${BENCH_RUNS:-3} plan_rows=1000000 run_jobs=10000 share_jobs=100000 report_rows=1000000 resume_jobs=1000000
 	join_rows=${BENCH_JOIN_ROWS:-2000000 4000000} perf_runs=3 perf_duration=2s commit_n=2000x balance_n=20000x slow_n=3x
 fi
-sections=${BENCH_SECTIONS:-plan run memory perf join report commit balance}
+sections=${BENCH_SECTIONS:-plan run memory perf join resume report commit balance}
 mlr_max=$((${BENCH_MLR_MAX_GIB:-10} << 30))
 work=$(mktemp -d "${TMPDIR:-/tmp}/jobsplit-bench.XXXXXX")
 trap 'status=$?; print_table; rm -rf "$work"; exit $status' EXIT
@@ -181,6 +181,38 @@ join_case() {
 	row "status, $name, vs collect-results" "$(median "${ts[@]}")s" "collect $(median "${tc[@]}")s" \
 		"$(median_ratio "${r_sc[@]}")" "$(spread "${r_sc[@]}")" "$(mib "$(median "${ms[@]}")")" "<= 0.5; peak <= plan's $mp + 64"
 	cd "$work" && rm -rf "$dir" "$work/all.csv"
+}
+
+# Resume: a sweep of 2 machines made by internal/sweepgen, host01's share
+# all done (every row ok), then half done (its first half of rows; the jobs
+# left fail at once and --halt stops the run at the first). A run's time
+# is then mostly reading what is done; the target is against plan's.
+bench_resume() {
+	say "== resume: run on a $(human "$resume_jobs")-job sweep of 2 machines, the share all done and half done, vs plan"
+	local dir="$work/resume"
+	"$work/sweepgen" -jobs "$resume_jobs" -hosts 2 "$dir"
+	cd "$dir"
+	printf '#!/bin/sh\nexit 1\n' >sim && chmod +x sim
+	cp results/host01.csv "$work/resume-all.csv"
+	head -n $((($(wc -l <results/host01.csv) + 1) / 2)) results/host01.csv >"$work/resume-half.csv"
+	local tp=() ta=() th=() r_a=() r_h=() mp=() ma=() mh=()
+	for _ in $(seq "$runs"); do
+		measure "$bin" plan
+		tp+=("$M_WALL") mp+=("$M_PEAK")
+		cp "$work/resume-all.csv" results/host01.csv
+		measure "$bin" run -m host01 --yes --quiet
+		ta+=("$M_WALL") ma+=("$M_PEAK") r_a+=("$(ratio "$M_WALL" "${tp[-1]}")")
+		cp "$work/resume-half.csv" results/host01.csv
+		ok_codes="0 1" measure "$bin" run -m host01 --yes --quiet --halt now,fail=1
+		th+=("$M_WALL") mh+=("$M_PEAK") r_h+=("$(ratio "$M_WALL" "${tp[-1]}")")
+	done
+	local n m
+	n=$(human "$resume_jobs") m=$(mib "$(median "${mp[@]}")")
+	row "run resuming $n jobs, share all done, vs plan" "$(median "${ta[@]}")s" "plan $(median "${tp[@]}")s" \
+		"$(median_ratio "${r_a[@]}")" "$(spread "${r_a[@]}")" "$(mib "$(median "${ma[@]}")")" "<= 1.5; peak <= plan's $m + 64"
+	row "run resuming $n jobs, half done, vs plan" "$(median "${th[@]}")s" "plan $(median "${tp[@]}")s" \
+		"$(median_ratio "${r_h[@]}")" "$(spread "${r_h[@]}")" "$(mib "$(median "${mh[@]}")")" "<= 1.5; peak <= plan's $m + 64"
+	cd "$work" && rm -rf "$dir" "$work/resume-all.csv" "$work/resume-half.csv"
 }
 
 bench_report() {

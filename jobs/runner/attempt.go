@@ -18,7 +18,7 @@ import (
 func (r *Runner) runJob(ctx context.Context, i int32, grant resources.Grant) {
 	defer r.guard.jobDone()
 	job := r.sweep.Pool.Job(int(i))
-	attempt := r.lastAttempt[job.ID]
+	attempt := r.lastAttempt(i)
 	for try := 0; ; try++ {
 		if ctx.Err() != nil {
 			return

@@ -42,11 +42,7 @@ func (r *Runner) joinBalance() (*balance.Balancer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(r.closed) > 0 {
-		closed := make([]string, 0, len(r.closed))
-		for id := range r.closed {
-			closed = append(closed, id)
-		}
+	if closed := r.closedIDs(); len(closed) > 0 {
 		if err := b.Done(closed...); err != nil {
 			b.Close()
 			return nil, err

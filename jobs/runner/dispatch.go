@@ -96,7 +96,7 @@ func (r *Runner) claim(ctx context.Context) bool {
 			r.stop(fmt.Errorf("balance folder %s: job %q is not in this sweep", r.opts.Balance.Dir, id))
 			return false
 		}
-		if r.closed[id] {
+		if r.isClosed(int32(i)) {
 			if err := r.balancer.Done(id); err != nil {
 				r.stop(fmt.Errorf("balance folder %s: %w", r.opts.Balance.Dir, err))
 				return false

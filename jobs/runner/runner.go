@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
 	"os"
 	"sync"
 	"time"
@@ -71,12 +72,14 @@ type Runner struct {
 	// earlierFailed are jobs that failed in an earlier run and are not
 	// retried (no RetryFailed).
 	earlierFailed []string
-	// lastAttempt is each job's latest attempt number in earlier runs;
-	// read-only once the run starts.
-	lastAttempt map[string]int
-	// closed are the jobs of the share that earlier runs closed (ok, or
-	// failed and not retried): with balance, the other hosts learn them.
-	closed map[string]bool
+	// done is what earlier runs wrote, by pool position: each job's
+	// latest attempt number (see lastAttempt); read-only once the run
+	// starts.
+	done *results.Done
+	// closed marks by pool position, one bit a job, the jobs of the share
+	// that earlier runs closed (ok, or failed and not retried): with
+	// balance, the other hosts learn them. nil without balance.
+	closed []uint64
 	// balancer hands out the jobs when the run balances through a shared
 	// folder; nil runs the planned share in run order.
 	balancer *balance.Balancer
@@ -133,7 +136,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	}
 	var err error
 	r := &Runner{
-		sweep: s, opts: opts, events: opts.Events, share: share, lastAttempt: map[string]int{}, closed: map[string]bool{},
+		sweep: s, opts: opts, events: opts.Events, share: share,
 		digest: s.ResultDigest(), paths: s.Paths.Abs(), commits: make(chan *pending, recordingPerWorker*max(opts.Workers, 1)),
 		recording: make(chan struct{}, recordingPerWorker*max(opts.Workers, 1)),
 	}
@@ -163,7 +166,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 
 // readDone sorts the share into jobs to run and jobs earlier runs finished.
 func (r *Runner) readDone() error {
-	done, err := results.ReadDone(r.paths.ResultsFile(r.opts.Machine))
+	done, err := results.ReadDone(r.paths.ResultsFile(r.opts.Machine), r.sweep.Pool)
 	if err != nil {
 		return err
 	}
@@ -172,44 +175,62 @@ func (r *Runner) readDone() error {
 	if err := done.CheckDigest(r.digest); err != nil && !r.opts.AllowMixed {
 		return err
 	}
+	r.done = done
 	// A re-plan (a pool of missing jobs) lists the jobs to get done,
 	// failed ones included: the user listed them to run them.
 	retryFailed := r.opts.RetryFailed || r.sweep.Pool.Parent != ""
-	// Only a balanced run needs the closed jobs by id (to tell the folder)
-	// and the attempts of jobs outside its share (it may be handed them).
+	// Only a balanced run needs the closed jobs (to tell the folder).
 	balanced := r.opts.Balance.Dir != ""
 	if balanced {
-		for id, state := range done.Jobs {
-			r.lastAttempt[id] = state.LastAttempt
-		}
+		r.closed = make([]uint64, (r.sweep.Pool.Len()+63)/64)
 	}
 	for _, i := range r.share.Jobs {
-		id := r.sweep.Pool.ID(int(i))
-		state, seen := done.Jobs[id]
 		closed := true
-		switch {
-		case !seen, state.Status == results.StatusInterrupted:
+		switch done.Status(int(i)) {
+		case "", results.StatusInterrupted:
 			closed = false
-		case state.Status == results.StatusOK:
+		case results.StatusOK:
 			r.skipped++
-		case !retryFailed:
-			r.skipped++
-			r.earlierFailed = append(r.earlierFailed, id)
 		default:
-			closed = false
-		}
-		if closed {
-			if balanced {
-				r.closed[id] = true
+			if retryFailed {
+				closed = false
+				break
 			}
-			continue
+			r.skipped++
+			r.earlierFailed = append(r.earlierFailed, r.sweep.Pool.ID(int(i)))
 		}
-		if seen {
-			r.lastAttempt[id] = state.LastAttempt
+		if !closed {
+			r.pending = append(r.pending, i)
+		} else if balanced {
+			r.closed[i/64] |= 1 << (i % 64)
 		}
-		r.pending = append(r.pending, i)
 	}
 	return nil
+}
+
+// lastAttempt is job i's latest attempt number in earlier runs, 0 if none.
+func (r *Runner) lastAttempt(i int32) int {
+	if r.done == nil {
+		return 0
+	}
+	return r.done.LastAttempt(int(i))
+}
+
+// isClosed reports whether an earlier run closed job i of the share.
+func (r *Runner) isClosed(i int32) bool {
+	return r.closed != nil && r.closed[i/64]&(1<<(i%64)) != 0
+}
+
+// closedIDs lists the ids of the jobs of the share earlier runs closed, in
+// pool order.
+func (r *Runner) closedIDs() []string {
+	var ids []string
+	for w, word := range r.closed {
+		for ; word != 0; word &= word - 1 {
+			ids = append(ids, r.sweep.Pool.ID(w*64+bits.TrailingZeros64(word)))
+		}
+	}
+	return ids
 }
 
 // Share is the machine's whole share, in run order.
