@@ -292,13 +292,13 @@ bench_balance() {
 
 for section in $sections; do
 	case $section in
-	plan | run | memory | perf | join | report | commit | balance)
+	plan | run | memory | perf | join | resume | report | commit | balance)
 		started=$SECONDS
 		"bench_$section"
 		say "   ($section: $((SECONDS - started)) s)"
 		;;
 	*)
-		say "bench: unknown section $section; choices: plan run memory perf join report commit balance"
+		say "bench: unknown section $section; choices: plan run memory perf join resume report commit balance"
 		exit 2
 		;;
 	esac
