@@ -47,6 +47,10 @@ func (t *NeedTable) Priority(i int) int64 {
 // HasPriorities reports whether any job's priority differs from 0.
 func (t *NeedTable) HasPriorities() bool { return t.priority != nil || t.fixed != 0 }
 
+// Uniform reports whether every job needs the same and has the same
+// priority: the jobs then start in run order, one kind waiting for room.
+func (t *NeedTable) Uniform() bool { return len(t.Kinds) <= 1 && t.priority == nil }
+
 // Used reports whether the sweep needs anything but one core a job, or
 // orders jobs by priority: only then do needs enter the digest and the
 // split, so that a sweep without them plans exactly as before.

@@ -1,7 +1,6 @@
 package resources
 
 import (
-	"container/heap"
 	"fmt"
 	"sort"
 )
@@ -60,7 +59,7 @@ func (q *Queue) Len() int { return q.count }
 
 // Push adds a waiting job; jobs of equal priority start in push order.
 func (q *Queue) Push(it Item) {
-	heap.Push(&q.waiting[it.Kind], queued{Item: it, seq: q.pushed})
+	q.waiting[it.Kind].push(queued{Item: it, seq: q.pushed})
 	q.pushed++
 	q.count++
 }
@@ -134,7 +133,7 @@ func (q *Queue) follow(order []int) queued {
 
 func (q *Queue) pop(kind int) Item {
 	q.count--
-	return heap.Pop(&q.waiting[kind]).(queued).Item
+	return q.waiting[kind].pop().Item
 }
 
 // kindsInOrder lists the kinds with waiting jobs, best first job first.
@@ -180,6 +179,8 @@ func (q *Queue) leavesRoom(n, head Needs) bool {
 }
 
 // itemHeap orders one kind's jobs: higher priority first, then push order.
+// It is a binary heap written out for its element type: container/heap
+// would box every job pushed, an allocation per job of a big share.
 type itemHeap []queued
 
 func (h itemHeap) less(a, b queued) bool {
@@ -189,13 +190,39 @@ func (h itemHeap) less(a, b queued) bool {
 	return a.seq < b.seq
 }
 
-func (h itemHeap) Len() int           { return len(h) }
-func (h itemHeap) Less(i, j int) bool { return h.less(h[i], h[j]) }
-func (h itemHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *itemHeap) Push(x any)        { *h = append(*h, x.(queued)) }
-func (h *itemHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h *itemHeap) push(x queued) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !q.less(q[i], q[parent]) {
+			break
+		}
+		q[i], q[parent] = q[parent], q[i]
+		i = parent
+	}
+}
+
+// pop removes and returns the first job.
+func (h *itemHeap) pop() queued {
+	q := *h
+	first, n := q[0], len(q)-1
+	q[0] = q[n]
+	q = q[:n]
+	for i := 0; ; {
+		least, l, r := i, 2*i+1, 2*i+2
+		if l < n && q.less(q[l], q[least]) {
+			least = l
+		}
+		if r < n && q.less(q[r], q[least]) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		q[i], q[least] = q[least], q[i]
+		i = least
+	}
+	*h = q
+	return first
 }

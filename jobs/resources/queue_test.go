@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"cmp"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -142,5 +144,32 @@ func TestQueueReservedHeadMemory(t *testing.T) {
 				t.Fatalf("after the GPU is free: %v %v, want the head", it, ok)
 			}
 		})
+	}
+}
+
+// TestQueueOrderMany: a thousand jobs of random priorities start in the
+// order of a stable sort by priority, highest first.
+func TestQueueOrderMany(t *testing.T) {
+	ledger := NewLedger(Capacity{Cores: 1})
+	q, err := NewQueue(ledger, []Needs{{Cores: 1}}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	items := make([]Item, 1000)
+	for i := range items {
+		items[i] = Item{Job: i, Priority: rng.Int64N(7) - 3}
+		q.Push(items[i])
+	}
+	slices.SortStableFunc(items, func(a, b Item) int { return cmp.Compare(b.Priority, a.Priority) })
+	for k, want := range items {
+		it, g, ok := q.Next()
+		if !ok || it.Job != want.Job {
+			t.Fatalf("start %d: job %d (ok %v), want %d", k, it.Job, ok, want.Job)
+		}
+		ledger.Release(g)
+	}
+	if q.Len() != 0 {
+		t.Errorf("%d jobs left", q.Len())
 	}
 }

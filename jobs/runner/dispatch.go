@@ -132,10 +132,18 @@ func (a *admission) next() (resources.Item, resources.Grant, bool) {
 // many it started.
 func (r *Runner) dispatch(feedCtx, runCtx context.Context, running *sync.WaitGroup) int {
 	a := r.admission
-	if r.balancer == nil {
-		for _, i := range r.pending {
+	// Jobs that all need the same, with one priority, start in run order:
+	// the queue then holds one job at a time, fed from the pending list,
+	// not a copy of all of them (a third of a million jobs on resuming a
+	// big sweep). Otherwise it holds every pending job, to order them.
+	feed := r.pending
+	if r.balancer != nil {
+		feed = nil
+	} else if r.sweep.Needs != nil && !r.sweep.Needs.Uniform() {
+		for _, i := range feed {
 			a.queue.Push(r.item(i))
 		}
+		feed = nil
 	}
 	started := 0
 	headSince, head := time.Now(), -1
@@ -144,6 +152,10 @@ func (r *Runner) dispatch(feedCtx, runCtx context.Context, running *sync.WaitGro
 		// held back while memory is short.
 		if r.guard.active() && !r.guard.wait(feedCtx, r.events) {
 			return started
+		}
+		if a.queue.Len() == 0 && len(feed) > 0 {
+			a.queue.Push(r.item(feed[0]))
+			feed = feed[1:]
 		}
 		if a.queue.Len() == 0 && !r.claim(feedCtx) {
 			return started
