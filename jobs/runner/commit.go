@@ -20,7 +20,7 @@ type pending struct {
 // than anything else it does per job, and a commit costs two (the log's,
 // then the results'); a row reaches the disk this much later at most, and
 // recordingPerWorker bounds the jobs that start meanwhile.
-const gatherWindow = 5 * time.Millisecond
+const gatherWindow = 10 * time.Millisecond
 
 // commitLoop commits the finished attempts that arrive on in, until in is
 // closed; the returned channel closes then. Each commit takes the attempts

@@ -58,7 +58,7 @@ const DefaultKillGrace = 10 * time.Second
 // sync, and the attempts waiting share one sync; past this many, a worker
 // waits, so that a full or stalled disk holds the run back: it loses the
 // rows of at most this many attempts per worker, plus the jobs running.
-const recordingPerWorker = 4
+const recordingPerWorker = 8
 
 // Runner runs one machine's share of a sweep.
 type Runner struct {
