@@ -29,9 +29,12 @@ type Done struct {
 	Outside int
 
 	digestRows []int // rows per digest, aligned with Digests
-	pool       IDSource
-	ix         *idIndex // when the pool's ids are not in order, else nil
-	n          int      // jobs of the pool with a row
+	// read is the file as ReadDone found it, for a Writer opened after it
+	// (see OpenWriterAfter).
+	read readState
+	pool IDSource
+	ix   *idIndex // when the pool's ids are not in order, else nil
+	n    int      // jobs of the pool with a row
 	// status is each job's summed-up status code (statusCode + 1), 0 for
 	// a job without a row: the runner's pass over its share reads only
 	// this byte per job, so it stays in the cache.
@@ -169,6 +172,7 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 	digests := make(map[string]int) // index in done.Digests
 	last := 0                       // index of the previous row's digest
 	var rows doneRows
+	complete := rf.dataStart // where the last complete row ends
 	for {
 		rec, err := rr.next()
 		if err == io.EOF {
@@ -177,6 +181,7 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 		if err != nil {
 			return nil, err
 		}
+		complete = rr.offset()
 		k, err := parseKey(rec, &rf.col, func(col int, err error) error {
 			return &InputError{Path: rf.path, Line: rr.fieldLine(rf.col[col]), Err: err}
 		})
@@ -209,6 +214,12 @@ func ReadDone(path string, pool IDSource) (*Done, error) {
 		}
 	}
 	done.Repaired = rf.torn
+	if fi, err := rf.f.Stat(); err == nil && fi.Size() == rf.size {
+		if rf.torn == "" {
+			complete = rf.size
+		}
+		done.read = readState{file: fi, complete: complete}
+	}
 	if len(rows.keys) > 0 {
 		if err := done.join(pool, &rows); err != nil {
 			return nil, fmt.Errorf("resume from %s: the pool %w", path, err)

@@ -14,9 +14,24 @@ import (
 	"github.com/jobsplit/jobsplit/internal/atomicfile"
 )
 
+// readState is a results file as a reader found it: its identity, size and
+// time, and where its last complete row ends.
+type readState struct {
+	file     os.FileInfo // nil: not read
+	complete int64
+}
+
+// unchanged reports whether fi is the file the reader read, as it was.
+func (s *readState) unchanged(fi os.FileInfo) bool {
+	return s != nil && s.file != nil && os.SameFile(s.file, fi) &&
+		s.file.Size() == fi.Size() && s.file.ModTime().Equal(fi.ModTime())
+}
+
 // prepare checks an existing file's header, cuts off a torn last row, or
-// writes the header into a new file, and sets w.size. Called before w is shared.
-func (w *Writer) prepare(f *os.File, header []string) error {
+// writes the header into a new file, and sets w.size. Called before w is
+// shared. A file read moments ago and unchanged since (read) is not read
+// through again to find where its complete rows end.
+func (w *Writer) prepare(f *os.File, header []string, read *readState) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("open results %s: %w", w.path, err)
@@ -57,8 +72,10 @@ func (w *Writer) prepare(f *os.File, header []string) error {
 	if !slices.Equal(r.header, header) {
 		return &HeaderError{Path: w.path, Got: r.header, Want: header}
 	}
-	good, err := r.completeSize()
-	if err != nil {
+	var good int64
+	if read.unchanged(fi) {
+		good = read.complete
+	} else if good, err = r.completeSize(); err != nil {
 		return err
 	}
 	w.size = good

@@ -62,29 +62,72 @@ func TestTornLastRow(t *testing.T) {
 			t.Fatalf("cut %d: warning does not name the file: %q", cut, c.Warnings[0])
 		}
 
-		w, err := OpenWriter(path, fixtureParams, fixtureResults)
-		if err != nil {
-			t.Fatalf("cut %d: OpenWriter: %v", cut, err)
+		// The writer finds the torn row by itself, and also when it takes
+		// ReadDone's word for where the complete rows end.
+		for _, after := range []*Done{nil, done} {
+			if err := os.WriteFile(path, full[:cut], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if after != nil {
+				if after, err = ReadDone(path, idList{"1", "2", "3"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w, err := OpenWriterAfter(path, fixtureParams, fixtureResults, after)
+			if err != nil {
+				t.Fatalf("cut %d: OpenWriter: %v", cut, err)
+			}
+			if (w.Repaired() != "") != torn {
+				t.Fatalf("cut %d: Repaired() = %q, want torn %v", cut, w.Repaired(), torn)
+			}
+			if err := w.Write(row("4", "alpha", StatusOK, 1, 0, []string{"4", "four"})); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			got := mustRead(t, path)
+			keep := lastRow
+			if cut == len(full) {
+				keep = len(full)
+			}
+			if string(got[:keep]) != string(full[:keep]) {
+				t.Fatalf("cut %d: the writer changed complete rows", cut)
+			}
+			recs := readCSV(t, got)
+			if len(recs) != wantJobs+2 || recs[len(recs)-1][0] != "4" {
+				t.Fatalf("cut %d: after repair and append: %q", cut, recs)
+			}
 		}
-		if (w.Repaired() != "") != torn {
-			t.Fatalf("cut %d: Repaired() = %q, want torn %v", cut, w.Repaired(), torn)
-		}
-		if err := w.Write(row("4", "alpha", StatusOK, 1, 0, []string{"4", "four"})); err != nil {
-			t.Fatal(err)
-		}
-		w.Close()
-		got := mustRead(t, path)
-		keep := lastRow
-		if cut == len(full) {
-			keep = len(full)
-		}
-		if string(got[:keep]) != string(full[:keep]) {
-			t.Fatalf("cut %d: the writer changed complete rows", cut)
-		}
-		recs := readCSV(t, got)
-		if len(recs) != wantJobs+2 || recs[len(recs)-1][0] != "4" {
-			t.Fatalf("cut %d: after repair and append: %q", cut, recs)
-		}
+	}
+}
+
+// TestWriterAfterChangedFile: a file that changed after ReadDone read it
+// (here a torn row appended) is read through again, not taken on done's word.
+func TestWriterAfterChangedFile(t *testing.T) {
+	full, lastRow := tornFixture(t)
+	path := filepath.Join(t.TempDir(), "alpha.csv")
+	if err := os.WriteFile(path, full[:lastRow], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	done, err := ReadDone(path, idList{"1", "2", "3"})
+	if err != nil || done.Repaired != "" {
+		t.Fatalf("ReadDone: %v, warning %q", err, done.Repaired)
+	}
+	if err := os.WriteFile(path, full[:lastRow+7], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w, err := OpenWriterAfter(path, fixtureParams, fixtureResults, done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Repaired() == "" {
+		t.Error("the torn row written after ReadDone was not cut")
+	}
+	if err := w.Write(row("4", "alpha", StatusOK, 1, 0, []string{"4", "four"})); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if recs := readCSV(t, mustRead(t, path)); len(recs) != 4 || recs[3][0] != "4" {
+		t.Fatalf("after repair and append: %q", recs)
 	}
 }
 

@@ -47,6 +47,14 @@ type syncFile interface {
 // *HeaderError is returned. A torn last row left by a killed run is cut off and
 // reported by Repaired; complete rows are never removed.
 func OpenWriter(path string, params, resultCols []string) (*Writer, error) {
+	return OpenWriterAfter(path, params, resultCols, nil)
+}
+
+// OpenWriterAfter is OpenWriter for a run that has just read the file with
+// ReadDone (holding the machine's lock since): when the file is still the
+// one done read, unchanged, the writer takes done's word for where its
+// complete rows end instead of reading it all again. done may be nil.
+func OpenWriterAfter(path string, params, resultCols []string, done *Done) (*Writer, error) {
 	header := append(append(FixedColumns(), params...), resultCols...)
 	seen := make(map[string]bool, len(header))
 	for _, name := range header {
@@ -64,7 +72,11 @@ func OpenWriter(path string, params, resultCols []string) (*Writer, error) {
 	}
 	w := &Writer{path: path, f: f, nparams: len(params), nresults: len(resultCols)}
 	w.csv = csv.NewWriter(&w.buf)
-	if err := w.prepare(f, header); err != nil {
+	var read *readState
+	if done != nil {
+		read = &done.read
+	}
+	if err := w.prepare(f, header, read); err != nil {
 		f.Close()
 		return nil, err
 	}

@@ -260,7 +260,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	// Stop what a killed run left running, open the results file, the log
 	// and the jobs' private folder, and tell what a crash left and this
 	// run repaired.
-	files, repairs, err := openFiles(r.sweep, r.paths, r.opts)
+	files, repairs, err := openFiles(r.sweep, r.paths, r.opts, r.done)
 	for _, w := range repairs {
 		r.events.Warning(w)
 	}
@@ -363,7 +363,7 @@ type runFiles struct {
 
 // openFiles stops the orphans an earlier run left and opens a run's files.
 // It returns what it stopped and repaired, for the user.
-func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options) (*runFiles, []string, error) {
+func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options, done *results.Done) (*runFiles, []string, error) {
 	f := &runFiles{}
 	journal, notes, err := process.OpenJournal(paths.JournalFile(opts.Machine), opts.KillGrace,
 		process.Marks{Config: s.Config.Path, Machine: opts.Machine})
@@ -371,7 +371,7 @@ func openFiles(s *jobs.Sweep, paths jobs.Paths, opts Options) (*runFiles, []stri
 		return nil, notes, err
 	}
 	f.journal = journal
-	if f.results, f.planned, err = openResults(paths.ResultsFile(opts.Machine), s, opts.Balance.Dir != ""); err != nil {
+	if f.results, f.planned, err = openResults(paths.ResultsFile(opts.Machine), s, opts.Balance.Dir != "", done); err != nil {
 		f.close()
 		return nil, notes, err
 	}
@@ -413,19 +413,19 @@ const plannedColumn = "planned_machine"
 // column when the run balances. A file that already has rows keeps its
 // columns: a balanced run adds to a file without the column (its rows
 // then lack it), and a static run writes the column of a file that has it.
-func openResults(path string, s *jobs.Sweep, balanced bool) (*results.Writer, bool, error) {
+func openResults(path string, s *jobs.Sweep, balanced bool, done *results.Done) (*results.Writer, bool, error) {
 	with := append(append([]string(nil), s.Config.Results.Columns...), plannedColumn)
 	without := s.Config.Results.Columns
 	first, second := without, with
 	if balanced {
 		first, second = with, without
 	}
-	w, err := results.OpenWriter(path, s.Pool.Columns, first)
+	w, err := results.OpenWriterAfter(path, s.Pool.Columns, first, done)
 	var header *results.HeaderError
 	if !errors.As(err, &header) {
 		return w, err == nil && balanced, err
 	}
-	w, err2 := results.OpenWriter(path, s.Pool.Columns, second)
+	w, err2 := results.OpenWriterAfter(path, s.Pool.Columns, second, done)
 	if err2 != nil {
 		return nil, false, err // the header is neither: say what was expected
 	}
