@@ -7,9 +7,11 @@
 say() { echo "$*" >&2; }
 
 # build_tools builds the helper commands into $work: sweepgen (generated
-# sweeps) and selfcpu (a process's own CPU time apart from its children's).
+# sweeps), selfcpu (a process's own CPU time apart from its children's) and
+# execfloor (os/exec alone: the floor of a Go program's cost per job).
 build_tools() {
-	(cd "$src" && go build -o "$work/sweepgen" ./internal/sweepgen && go build -o "$work/selfcpu" ./internal/selfcpu)
+	(cd "$src" && go build -o "$work/sweepgen" ./internal/sweepgen && go build -o "$work/selfcpu" ./internal/selfcpu &&
+		go build -o "$work/execfloor" ./internal/execfloor)
 }
 
 # measure runs a command once, its output discarded, and sets M_WALL (wall

@@ -76,7 +76,7 @@ bench_run() {
 	seq "$run_jobs" >jobs.txt
 	printf '[job]\ncommand = "true {arg}"\n[pool]\nfile = "jobs.txt"\nformat = "lines"\n' >jobsplit.toml
 	printf '{"solo": [1, 2]}\n' >machines.json
-	local js=() xa=() pa=() js_xa=() js_pa=() jo=() xo=() o_r=() mj=() w o m
+	local js=() xa=() pa=() js_xa=() js_pa=() jo=() xo=() fo=() o_r=() o_f=() mj=() w o m
 	for _ in $(seq "$runs"); do
 		rm -rf results logs
 		measure "$bin" run -m solo -j 2 --yes --quiet
@@ -88,6 +88,9 @@ bench_run() {
 		measure parallel -j 2 true <jobs.txt
 		w=$M_WALL
 		pa+=("$w")
+		measure "$work/execfloor" -n "$run_jobs" -j 2 true
+		fo+=("$(awk -v o="$M_OWN" -v n="$run_jobs" 'BEGIN { printf "%.4f", 1000 * o / n }')")
+		o_f+=("$(ratio "${jo[-1]}" "${fo[-1]}")")
 		js_xa+=("$(ratio "${js[-1]}" "${xa[-1]}")") js_pa+=("$(ratio "${js[-1]}" "${pa[-1]}")")
 		o_r+=("$(ratio "${jo[-1]}" "${xo[-1]}")")
 	done
@@ -101,6 +104,8 @@ bench_run() {
 		"$(median_ratio "${js_pa[@]}")" "$(spread "${js_pa[@]}")" "-" "<= 0.33 (parallel 3x slower)"
 	row "run, own CPU per job (not the jobs')" "$(median "${jo[@]}") ms" "xargs $(median "${xo[@]}") ms" \
 		"$(median_ratio "${o_r[@]}")" "$(spread "${o_r[@]}")" "-" "<= 0.15 ms; wrote $rows rows, $records log records"
+	row "run, own CPU per job vs Go's os/exec alone" "$(median "${jo[@]}") ms" "execfloor $(median "${fo[@]}") ms" \
+		"$(median_ratio "${o_f[@]}")" "$(spread "${o_f[@]}")" "-" "the floor of any Go program: fork, exec, pipes, wait"
 	cd "$work" && rm -rf "$work/run"
 }
 
