@@ -120,6 +120,7 @@ type worker struct {
 	id    []byte
 	buf   []byte       // the buffer of the file being read, reused
 	again []*rowReader // per file, for reading kept rows back
+	guess guess        // of the next row's job
 }
 
 // close closes the files pass 1 opened.
@@ -193,7 +194,7 @@ func (w *worker) tallyFile(file int) (*fileTally, error) {
 				continue
 			}
 		}
-		job, ok := c.ix.lookup(rec[rf.col[colJobID]], &w.id)
+		job, ok := w.find(rec[rf.col[colJobID]])
 		if !ok {
 			t.dropped++
 			continue
