@@ -107,3 +107,16 @@ func (p *planJobs) ScanID(dst []byte, i int) ([]byte, int) {
 	}
 	return p.pool.AppendID(dst, i), j
 }
+
+// AppendIDs appends the ids of the jobs from plan position lo to hi to
+// dst, appending to ends where each ends: a share's jobs at once, whose
+// reads of the pool overlap.
+func (p *planJobs) AppendIDs(dst []byte, ends []int, lo, hi int) ([]byte, []int) {
+	for k := range p.shares {
+		from, to := max(lo, p.starts[k]), min(hi, p.starts[k+1])
+		if from < to {
+			dst, ends = p.pool.AppendIDs(dst, ends, p.shares[k].Jobs[from-p.starts[k]:to-p.starts[k]])
+		}
+	}
+	return dst, ends
+}

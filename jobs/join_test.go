@@ -7,7 +7,8 @@ import (
 )
 
 // TestResultsPlanScan: the plan collect-results indexes gives every
-// planned job once in pool order, with the id its plan position has.
+// planned job once in pool order, with the id its plan position has, and
+// the ids of a range of plan positions at once as one at a time.
 func TestResultsPlanScan(t *testing.T) {
 	dirs, err := filepath.Glob("testdata/sweep/*/jobsplit.toml")
 	if err != nil || len(dirs) == 0 {
@@ -41,6 +42,20 @@ func TestResultsPlanScan(t *testing.T) {
 			for j, ok := range seen {
 				if !ok {
 					t.Fatalf("plan position %d not scanned", j)
+				}
+			}
+			for lo := range src.Len() { // ranges of 1 to 5 jobs, across shares
+				hi := min(src.Len(), lo+1+lo%5)
+				ids, ends := src.AppendIDs(nil, nil, lo, hi)
+				start := 0
+				for k, end := range ends {
+					if got, want := string(ids[start:end]), string(src.AppendID(nil, lo+k)); got != want {
+						t.Fatalf("AppendIDs(%d, %d): id %d is %q, want %q", lo, hi, k, got, want)
+					}
+					start = end
+				}
+				if len(ends) != hi-lo {
+					t.Fatalf("AppendIDs(%d, %d) gave %d ids", lo, hi, len(ends))
 				}
 			}
 		})

@@ -9,6 +9,22 @@ import (
 // back, repeats and ids not in the plan, find the job the index finds,
 // and runs in plan order are found by guessing.
 func TestFindGuessesPlanOrder(t *testing.T) {
+	t.Run("one id at a time", func(t *testing.T) { testFindGuesses(t, func(l listedJobs) PlanSource { return l }) })
+	t.Run("a block at once", func(t *testing.T) { testFindGuesses(t, func(l listedJobs) PlanSource { return blockJobs{l} }) })
+}
+
+// blockJobs is a plan that appends a block of ids at once.
+type blockJobs struct{ listedJobs }
+
+func (b blockJobs) AppendIDs(dst []byte, ends []int, lo, hi int) ([]byte, []int) {
+	for j := lo; j < hi; j++ {
+		dst = append(dst, b.listedJobs[j].ID...)
+		ends = append(ends, len(dst))
+	}
+	return dst, ends
+}
+
+func testFindGuesses(t *testing.T, source func(listedJobs) PlanSource) {
 	n := 3*guessBlock + 7
 	plan := make([]string, n)
 	jobs := make(listedJobs, n)
@@ -16,7 +32,7 @@ func TestFindGuessesPlanOrder(t *testing.T) {
 		plan[j] = fmt.Sprintf("j%d", (j*7919)%n)
 		jobs[j] = PlannedJob{ID: plan[j]}
 	}
-	ix, err := buildIndex(jobs)
+	ix, err := buildIndex(source(jobs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +44,7 @@ func TestFindGuessesPlanOrder(t *testing.T) {
 	for j := 2*guessBlock - 3; j < 2*guessBlock+3; j++ { // a jump back across a block's edge
 		rows = append(rows, plan[j])
 	}
-	w := &worker{c: &collector{src: jobs, ix: ix}}
+	w := &worker{c: &collector{src: source(jobs), ix: ix}}
 	guessed := 0
 	var buf []byte
 	for i, id := range rows {
