@@ -160,16 +160,35 @@ func (ix *idIndex) insert(lo, hi int, shared bool) error {
 }
 
 // insertScanned indexes the ids from lo to hi in sc's cheap order, shared
-// with other goroutines as insert is.
+// with other goroutines as insert is. Each id's slot is a cache miss: the
+// slots of a batch of ids are read first, in a loop whose misses overlap.
 func (ix *idIndex) insertScanned(sc idScanner, lo, hi int) error {
-	var id, other []byte
-	for k := lo; k < hi; k++ {
-		var j int
-		if id, j = sc.ScanID(id[:0], k); j < 0 {
-			continue
+	const batch = 64
+	var ids, other []byte
+	var ends, pos [batch]int
+	var hs [batch]uint64
+	for k := lo; k < hi; {
+		ids = ids[:0]
+		n := 0
+		for ; k < hi && n < batch; k++ {
+			var j int
+			if ids, j = sc.ScanID(ids, k); j >= 0 {
+				ends[n], pos[n] = len(ids), j
+				n++
+			}
 		}
-		if err := ix.put(id, j, true, &other); err != nil {
-			return err
+		start := 0
+		for b := range n {
+			hs[b] = maphash.Bytes(ix.seed, ids[start:ends[b]])
+			atomic.LoadUint32(&ix.slots[ix.home(hs[b])])
+			start = ends[b]
+		}
+		start = 0
+		for b := range n {
+			if err := ix.putHashed(ids[start:ends[b]], hs[b], pos[b], true, &other); err != nil {
+				return err
+			}
+			start = ends[b]
 		}
 	}
 	return nil
@@ -177,10 +196,14 @@ func (ix *idIndex) insertScanned(sc idScanner, lo, hi int) error {
 
 // put indexes job j, whose id is id; other is scratch space.
 func (ix *idIndex) put(id []byte, j int, shared bool, other *[]byte) error {
+	return ix.putHashed(id, maphash.Bytes(ix.seed, id), j, shared, other)
+}
+
+// putHashed is put for an id whose hash is h.
+func (ix *idIndex) putHashed(id []byte, h uint64, j int, shared bool, other *[]byte) error {
 	if len(id) == 0 {
 		return fmt.Errorf("job %d has an empty id", j+1)
 	}
-	h := maphash.Bytes(ix.seed, id)
 	s, tag, mine := ix.home(h), ix.tag(h), ix.tag(h)|uint32(j+1)
 	for {
 		var v uint32
