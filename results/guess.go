@@ -1,5 +1,11 @@
 package results
 
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
 // A host writes its rows in the order it ran its share, which is plan
 // order, so the row after job j's is most often job j+1's. Finding a row's
 // job through the id index costs a few cache misses one after the other
@@ -28,22 +34,33 @@ type guess struct {
 }
 
 // find returns the plan position of the job with the given id, guessing
-// it first when the rows before followed plan order.
-func (w *worker) find(id string) (int32, bool) {
-	g, src := &w.guess, w.c.src
-	if g.streak >= guessAfter && g.next < src.Len() {
-		if g.next < g.lo || g.next >= g.lo+len(g.ends) {
-			g.fill(src, g.next)
-		}
-		if string(g.id(g.next-g.lo)) == id {
+// it first when the rows before followed plan order, or while the plan has
+// no index yet: the job after the row before's, the row before's again (a
+// retry), or the first job of the row's machine. Only a row no guess finds builds the index.
+func (w *worker) find(id, machine string) (int32, bool, error) {
+	g, c := &w.guess, w.c
+	lazy := c.ix.built() == nil
+	if g.streak >= guessAfter || lazy {
+		if w.guessIs(g.next, id) {
 			g.next++
-			return int32(g.next - 1), true
+			return int32(g.next - 1), true, nil
+		}
+		if w.guessIs(g.next-1, id) { // a retry's row follows the attempt before
+			return int32(g.next - 1), true, nil
+		}
+		if start, ok := c.starts[machine]; lazy && ok && start != g.next && w.guessIs(start, id) {
+			g.next, g.streak = start+1, 1
+			return int32(start), true, nil
 		}
 		g.streak = 0
 	}
-	j, ok := w.c.ix.lookup(id, &w.id)
+	ix, err := c.ix.get()
+	if err != nil {
+		return 0, false, err
+	}
+	j, ok := ix.lookup(id, &w.id)
 	if !ok {
-		return 0, false
+		return 0, false, nil
 	}
 	if int(j) == g.next {
 		g.streak++
@@ -51,7 +68,19 @@ func (w *worker) find(id string) (int32, bool) {
 		g.streak = 0
 	}
 	g.next = int(j) + 1
-	return j, true
+	return j, true, nil
+}
+
+// guessIs reports whether id is the id of the plan's job j.
+func (w *worker) guessIs(j int, id string) bool {
+	g, src := &w.guess, w.c.src
+	if j < 0 || j >= src.Len() {
+		return false
+	}
+	if j < g.lo || j >= g.lo+len(g.ends) {
+		g.fill(src, j)
+	}
+	return string(g.id(j-g.lo)) == id
 }
 
 // idsAppender is an IDSource that reads the ids of many positions at
@@ -82,3 +111,56 @@ func (g *guess) id(k int) []byte {
 	}
 	return g.ids[start:g.ends[k]]
 }
+
+// machineStarts finds the plan position of each machine's first job. Plan
+// order keeps a machine's jobs together: each run's end is found by
+// doubling steps, then halving them, a few dozen Machine calls a machine.
+func machineStarts(src PlanSource) map[string]int {
+	starts := make(map[string]int)
+	n := src.Len()
+	for j := 0; j < n; {
+		m := src.Machine(j)
+		if _, ok := starts[m]; !ok {
+			starts[m] = j
+		}
+		step := 1
+		for j+step < n && src.Machine(j+step) == m {
+			step *= 2
+		}
+		lo, hi := j+step/2, min(j+step, n) // Machine(lo) is m; the run ends by hi
+		for hi-lo > 1 {
+			if mid := (lo + hi) / 2; src.Machine(mid) == m {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		j = hi
+	}
+	return starts
+}
+
+// lazyIndex is the plan's id index, built when a row first needs it: the
+// rows of hosts that ran their shares in plan order are all guessed.
+type lazyIndex struct {
+	src  IDSource
+	once sync.Once
+	ix   atomic.Pointer[idIndex]
+	err  error
+}
+
+// get returns the index, building it on the first call.
+func (l *lazyIndex) get() (*idIndex, error) {
+	l.once.Do(func() {
+		ix, err := buildIndex(l.src)
+		if err != nil {
+			l.err = fmt.Errorf("collect: plan %w", err)
+			return
+		}
+		l.ix.Store(ix)
+	})
+	return l.ix.Load(), l.err
+}
+
+// built returns the index if it has been built, else nil.
+func (l *lazyIndex) built() *idIndex { return l.ix.Load() }

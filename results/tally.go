@@ -106,7 +106,8 @@ func (t *fileTally) machine(name string) *machineTally {
 type collector struct {
 	digest     string
 	src        PlanSource
-	ix         *idIndex
+	ix         *lazyIndex
+	starts     map[string]int // the plan position of each machine's first job
 	paths      []string
 	files      []*resultsFile  // opened by the reader of each, in pass 1
 	state      []atomic.Uint64 // per planned job
@@ -194,7 +195,10 @@ func (w *worker) tallyFile(file int) (*fileTally, error) {
 				continue
 			}
 		}
-		job, ok := w.find(rec[rf.col[colJobID]])
+		job, ok, err := w.find(rec[rf.col[colJobID]], rec[rf.col[colMachine]])
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			t.dropped++
 			continue
