@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/jobsplit/jobsplit/jobs/pool"
 	"github.com/jobsplit/jobsplit/results"
@@ -43,6 +44,10 @@ type planJobs struct {
 	pool   *pool.Pool
 	shares []split.Share
 	starts []int // plan position of each share's first job
+	// atPool is the plan position of each pool job, -1 for a job not
+	// planned: made once, on the first ScanLen.
+	atPool     []int32
+	atPoolOnce sync.Once
 }
 
 func (p *planJobs) Len() int { return p.starts[len(p.starts)-1] }
@@ -72,4 +77,46 @@ func (p *planJobs) Machine(j int) string {
 func (p *planJobs) Params(j int) []string {
 	_, i := p.locate(j)
 	return p.pool.Job(i).Values
+}
+
+// ScanLen is the number of pool jobs: ScanID reads the plan's ids in the
+// pool's order, one after the other in memory, where reading them by
+// plan position jumps about the pool, a few cache misses an id.
+func (p *planJobs) ScanLen() int {
+	p.atPoolOnce.Do(func() {
+		p.atPool = make([]int32, p.pool.Len())
+		for i := range p.atPool {
+			p.atPool[i] = -1
+		}
+		for k, share := range p.shares {
+			for n, i := range share.Jobs {
+				p.atPool[i] = int32(p.starts[k] + n)
+			}
+		}
+	})
+	return len(p.atPool)
+}
+
+// ScanID appends the id of pool job i to dst and returns it with the
+// job's plan position, or dst and -1 when the plan does not hold it.
+// ScanLen must have been called first.
+func (p *planJobs) ScanID(dst []byte, i int) ([]byte, int) {
+	j := int(p.atPool[i])
+	if j < 0 {
+		return dst, -1
+	}
+	return p.pool.AppendID(dst, i), j
+}
+
+// AppendIDs appends the ids of the jobs from plan position lo to hi to
+// dst, appending to ends where each ends: a share's jobs at once, whose
+// reads of the pool overlap.
+func (p *planJobs) AppendIDs(dst []byte, ends []int, lo, hi int) ([]byte, []int) {
+	for k := range p.shares {
+		from, to := max(lo, p.starts[k]), min(hi, p.starts[k+1])
+		if from < to {
+			dst, ends = p.pool.AppendIDs(dst, ends, p.shares[k].Jobs[from-p.starts[k]:to-p.starts[k]])
+		}
+	}
+	return dst, ends
 }

@@ -60,9 +60,12 @@ func Collect(plan Plan, paths []string, opts Options) (*Collection, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := buildIndex(src)
-	if err != nil {
-		return nil, fmt.Errorf("collect: plan %w", err)
+	ix := &lazyIndex{src: src}
+	if plan.Source == nil {
+		// A listed plan is checked before any file is read.
+		if _, err := ix.get(); err != nil {
+			return nil, err
+		}
 	}
 	paths, err = ResultFiles(paths)
 	if err != nil {
@@ -72,7 +75,7 @@ func Collect(plan Plan, paths []string, opts Options) (*Collection, error) {
 		return nil, fmt.Errorf("collect: %d results files, more than %d", len(paths), maxFiles)
 	}
 	col := &collector{digest: plan.Digest, src: src, ix: ix, paths: paths, files: make([]*resultsFile, len(paths)),
-		state: make([]atomic.Uint64, src.Len()), allowMixed: opts.AllowMixed}
+		state: make([]atomic.Uint64, src.Len()), allowMixed: opts.AllowMixed, starts: machineStarts(src)}
 	defer col.close()
 	tallies, err := col.gather()
 	if err != nil {

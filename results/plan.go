@@ -53,6 +53,18 @@ type PlanSource interface {
 	Params(j int) []string
 }
 
+// idScanner is an IDSource that can also give its ids in an order cheaper
+// to read than by position: a plan's in the order its pool holds them,
+// where reading them by plan position jumps about the pool. buildIndex
+// reads them so when a source offers it.
+type idScanner interface {
+	// ScanLen is how many ids ScanID gives, counting any k of no job.
+	ScanLen() int
+	// ScanID appends the k-th id in the cheap order to dst and returns it
+	// with the job's position, or dst and -1 when k is no job of the source.
+	ScanID(dst []byte, k int) ([]byte, int)
+}
+
 // listedJobs is a PlanSource over Plan.Jobs.
 type listedJobs []PlannedJob
 
@@ -98,16 +110,23 @@ func buildIndex(src IDSource) (*idIndex, error) {
 	}
 	ix := &idIndex{src: src, seed: maphash.MakeSeed(), slots: make([]uint32, n+n/3+1), posBits: uint(bits.Len(uint(n + 1)))}
 	// Reading a plan's ids in plan order is a few cache misses an id, one
-	// after the other: a large source is indexed by several goroutines.
+	// after the other: a large source is indexed by several goroutines,
+	// in the order cheapest to read when the source offers one.
 	workers := min(runtime.GOMAXPROCS(0), n/parallelIndex)
 	if workers < 2 {
 		return ix, ix.insert(0, n, false)
+	}
+	insert := func(lo, hi int) error { return ix.insert(lo, hi, true) }
+	scan := n
+	if sc, ok := src.(idScanner); ok {
+		insert = func(lo, hi int) error { return ix.insertScanned(sc, lo, hi) }
+		scan = sc.ScanLen()
 	}
 	var wg sync.WaitGroup
 	var failed atomic.Bool
 	for w := range workers {
 		wg.Go(func() {
-			if ix.insert(n*w/workers, n*(w+1)/workers, true) != nil {
+			if insert(scan*w/workers, scan*(w+1)/workers) != nil {
 				failed.Store(true)
 			}
 		})
@@ -133,37 +152,83 @@ func (ix *idIndex) insert(lo, hi int, shared bool) error {
 	var id, other []byte
 	for j := lo; j < hi; j++ {
 		id = ix.src.AppendID(id[:0], j)
-		if len(id) == 0 {
-			return fmt.Errorf("job %d has an empty id", j+1)
-		}
-		h := maphash.Bytes(ix.seed, id)
-		s, tag, mine := ix.home(h), ix.tag(h), ix.tag(h)|uint32(j+1)
-		for {
-			var v uint32
-			if shared {
-				v = atomic.LoadUint32(&ix.slots[s])
-			} else {
-				v = ix.slots[s]
-			}
-			if v == 0 {
-				if !shared {
-					ix.slots[s] = mine
-					break
-				}
-				if atomic.CompareAndSwapUint32(&ix.slots[s], 0, mine) {
-					break
-				}
-				v = atomic.LoadUint32(&ix.slots[s])
-			}
-			if v&^ix.posMask() == tag {
-				if other = ix.src.AppendID(other[:0], int(v&ix.posMask())-1); bytes.Equal(id, other) {
-					return fmt.Errorf("has job id %q twice", id)
-				}
-			}
-			s = ix.step(s)
+		if err := ix.put(id, j, shared, &other); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// insertScanned indexes the ids from lo to hi in sc's cheap order, shared
+// with other goroutines as insert is. Each id's slot is a cache miss: the
+// slots of a batch of ids are read first, in a loop whose misses overlap.
+func (ix *idIndex) insertScanned(sc idScanner, lo, hi int) error {
+	const batch = 64
+	var ids, other []byte
+	var ends, pos [batch]int
+	var hs [batch]uint64
+	for k := lo; k < hi; {
+		ids = ids[:0]
+		n := 0
+		for ; k < hi && n < batch; k++ {
+			var j int
+			if ids, j = sc.ScanID(ids, k); j >= 0 {
+				ends[n], pos[n] = len(ids), j
+				n++
+			}
+		}
+		start := 0
+		for b := range n {
+			hs[b] = maphash.Bytes(ix.seed, ids[start:ends[b]])
+			atomic.LoadUint32(&ix.slots[ix.home(hs[b])])
+			start = ends[b]
+		}
+		start = 0
+		for b := range n {
+			if err := ix.putHashed(ids[start:ends[b]], hs[b], pos[b], true, &other); err != nil {
+				return err
+			}
+			start = ends[b]
+		}
+	}
+	return nil
+}
+
+// put indexes job j, whose id is id; other is scratch space.
+func (ix *idIndex) put(id []byte, j int, shared bool, other *[]byte) error {
+	return ix.putHashed(id, maphash.Bytes(ix.seed, id), j, shared, other)
+}
+
+// putHashed is put for an id whose hash is h.
+func (ix *idIndex) putHashed(id []byte, h uint64, j int, shared bool, other *[]byte) error {
+	if len(id) == 0 {
+		return fmt.Errorf("job %d has an empty id", j+1)
+	}
+	s, tag, mine := ix.home(h), ix.tag(h), ix.tag(h)|uint32(j+1)
+	for {
+		var v uint32
+		if shared {
+			v = atomic.LoadUint32(&ix.slots[s])
+		} else {
+			v = ix.slots[s]
+		}
+		if v == 0 {
+			if !shared {
+				ix.slots[s] = mine
+				return nil
+			}
+			if atomic.CompareAndSwapUint32(&ix.slots[s], 0, mine) {
+				return nil
+			}
+			v = atomic.LoadUint32(&ix.slots[s])
+		}
+		if v&^ix.posMask() == tag {
+			if *other = ix.src.AppendID((*other)[:0], int(v&ix.posMask())-1); bytes.Equal(id, *other) {
+				return fmt.Errorf("has job id %q twice", id)
+			}
+		}
+		s = ix.step(s)
+	}
 }
 
 func (ix *idIndex) posMask() uint32 { return 1<<ix.posBits - 1 }

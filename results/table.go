@@ -24,7 +24,7 @@ type Collection struct {
 
 	plan    Plan
 	src     PlanSource
-	ix      *idIndex
+	ix      *lazyIndex
 	files   []*resultsFile // closed; rowBack opens them again
 	tallies []*fileTally
 	state   []atomic.Uint64 // per planned job, see packState
@@ -222,6 +222,7 @@ type rowBack struct {
 	c       *Collection
 	readers []*rowReader
 	chunk   int
+	id      []byte // scratch for isJob
 }
 
 func (c *Collection) rowBack() *rowBack {
@@ -248,7 +249,7 @@ func (b *rowBack) row(j int) ([]string, *resultsFile, error) {
 	}
 	rr.seek(off, 0)
 	rec, err := rr.next()
-	if err == nil && !b.c.ix.mayBe(rec[rr.rf.col[colJobID]], j) {
+	if err == nil && !b.isJob(rec[rr.rf.col[colJobID]], j) {
 		err = io.EOF
 	}
 	if err == io.EOF {
@@ -264,4 +265,14 @@ func (b *rowBack) close() {
 			rr.rf.f.Close()
 		}
 	}
+}
+
+// isJob reports whether a row read back with the id given is still job
+// j's: by the index's tags when the join built it, else by the id.
+func (b *rowBack) isJob(id string, j int) bool {
+	if ix := b.c.ix.built(); ix != nil {
+		return ix.mayBe(id, j)
+	}
+	b.id = b.c.src.AppendID(b.id[:0], j)
+	return string(b.id) == id
 }

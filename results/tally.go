@@ -106,7 +106,8 @@ func (t *fileTally) machine(name string) *machineTally {
 type collector struct {
 	digest     string
 	src        PlanSource
-	ix         *idIndex
+	ix         *lazyIndex
+	starts     map[string]int // the plan position of each machine's first job
 	paths      []string
 	files      []*resultsFile  // opened by the reader of each, in pass 1
 	state      []atomic.Uint64 // per planned job
@@ -120,6 +121,7 @@ type worker struct {
 	id    []byte
 	buf   []byte       // the buffer of the file being read, reused
 	again []*rowReader // per file, for reading kept rows back
+	guess guess        // of the next row's job
 }
 
 // close closes the files pass 1 opened.
@@ -193,7 +195,10 @@ func (w *worker) tallyFile(file int) (*fileTally, error) {
 				continue
 			}
 		}
-		job, ok := c.ix.lookup(rec[rf.col[colJobID]], &w.id)
+		job, ok, err := w.find(rec[rf.col[colJobID]], rec[rf.col[colMachine]])
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
 			t.dropped++
 			continue
