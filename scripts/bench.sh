@@ -71,6 +71,8 @@ bench_plan() {
 # machine's load weighs on all of them alike; a ratio is the median of the
 # rounds' ratios. jobsplit's own CPU is its process's, not its jobs'.
 bench_run() {
+	# per_job_ms is CPU seconds spread over the run's jobs, in milliseconds.
+	per_job_ms() { awk -v o="$1" -v n="$run_jobs" 'BEGIN { printf "%.4f", 1000 * o / n }'; }
 	say "== run: $(human "$run_jobs") trivial jobs (true) on 2 workers vs xargs -P 2 and GNU parallel -j 2"
 	mkdir -p "$work/run" && cd "$work/run"
 	seq "$run_jobs" >jobs.txt
@@ -81,15 +83,15 @@ bench_run() {
 		rm -rf results logs
 		measure "$bin" run -m solo -j 2 --yes --quiet
 		w=$M_WALL o=$M_OWN m=$M_PEAK
-		js+=("$w") jo+=("$(awk -v o="$o" -v n="$run_jobs" 'BEGIN { printf "%.4f", 1000 * o / n }')") mj+=("$m")
+		js+=("$w") jo+=("$(per_job_ms "$o")") mj+=("$m")
 		measure xargs -P 2 -n 1 true <jobs.txt
 		w=$M_WALL o=$M_OWN
-		xa+=("$w") xo+=("$(awk -v o="$o" -v n="$run_jobs" 'BEGIN { printf "%.4f", 1000 * o / n }')")
+		xa+=("$w") xo+=("$(per_job_ms "$o")")
 		measure parallel -j 2 true <jobs.txt
 		w=$M_WALL
 		pa+=("$w")
 		measure "$work/execfloor" -n "$run_jobs" -j 2 true
-		fo+=("$(awk -v o="$M_OWN" -v n="$run_jobs" 'BEGIN { printf "%.4f", 1000 * o / n }')")
+		fo+=("$(per_job_ms "$M_OWN")")
 		o_f+=("$(ratio "${jo[-1]}" "${fo[-1]}")")
 		js_xa+=("$(ratio "${js[-1]}" "${xa[-1]}")") js_pa+=("$(ratio "${js[-1]}" "${pa[-1]}")")
 		o_r+=("$(ratio "${jo[-1]}" "${xo[-1]}")")
