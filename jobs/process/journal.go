@@ -13,8 +13,9 @@ import (
 
 // Journal records the jobs a run has started and not finished, with
 // their process ids, in a file (<results>/.<machine>.running): one line
-// "starting JOB" before a job's process is created, "start JOB PID
-// STARTTIME" once it runs and "end PID" when its row is written. A run
+// "starting JOB" before a job's process is created, "start JOB PID FROM TO"
+// once it runs (its start time lies in FROM..TO, see StartSpan; earlier
+// versions wrote one exact STARTTIME) and "end PID" when its row is written. A run
 // killed with -9 leaves its children running; the next run reads the
 // file, stops whatever is still alive there, and only then runs those jobs
 // again. A run killed between "starting" and "start" left a process whose
@@ -23,6 +24,10 @@ type Journal struct {
 	mu   sync.Mutex
 	f    *os.File
 	path string
+	buf  []byte
+	// checked is set once a start span was checked against /proc; exact
+	// then says the clock disagreed, and each start time is read from /proc.
+	checked, exact bool
 }
 
 // Marks are the values of JOBSPLIT_CONFIG and JOBSPLIT_MACHINE in the
@@ -51,14 +56,35 @@ func (r *Journal) write(line string) {
 // Starting records that a job's process is about to be created.
 func (r *Journal) Starting(job string) { r.write("starting " + strconv.Quote(job) + "\n") }
 
-// Started records a job's process group (its pid) and the process's start
-// time, which tells a later run whether that pid is still the same process.
-func (r *Journal) Started(job string, pid int) {
-	r.write(fmt.Sprintf("start %s %d %d\n", strconv.Quote(job), pid, processStart(pid)))
+// Started records a job's process group (its pid) and the span of its
+// start time, which tells a later run whether that pid is still the same
+// process. The first span is checked against the process's start time in
+// /proc: if the clock is not the one /proc counts in, every later start
+// time is read from /proc instead.
+func (r *Journal) Started(job string, pid int, span StartSpan) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.checked {
+		r.checked, r.exact = true, !span.Holds(processStart(pid))
+	}
+	if r.exact {
+		start := processStart(pid)
+		span = StartSpan{start, start}
+	}
+	b := append(r.buf[:0], "start "...)
+	b = strconv.AppendQuote(b, job)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(pid), 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, span.From, 10)
+	b = append(b, ' ')
+	b = strconv.AppendUint(b, span.To, 10)
+	r.buf = append(b, '\n')
+	_, _ = r.f.Write(r.buf)
 }
 
 // Ended records that a job's process group is gone.
-func (r *Journal) Ended(pid int) { r.write(fmt.Sprintf("end %d\n", pid)) }
+func (r *Journal) Ended(pid int) { r.write("end " + strconv.Itoa(pid) + "\n") }
 
 // Close removes the file: a run that ends normally leaves no orphans.
 func (r *Journal) Close() {
@@ -77,7 +103,7 @@ func stopOrphans(path string, grace time.Duration, marks Marks) []string {
 	}
 	type entry struct {
 		job   string
-		start uint64
+		start StartSpan
 	}
 	open := map[int]entry{}
 	unconfirmed := map[string]bool{} // "starting" with no "start" after it
@@ -89,12 +115,17 @@ func stopOrphans(path string, grace time.Duration, marks Marks) []string {
 			if job, err := strconv.Unquote(fields[1]); err == nil {
 				unconfirmed[job] = true
 			}
-		case len(fields) == 4 && fields[0] == "start":
+		case (len(fields) == 4 || len(fields) == 5) && fields[0] == "start":
 			job, err1 := strconv.Unquote(fields[1])
 			pid, err2 := strconv.Atoi(fields[2])
-			start, err3 := strconv.ParseUint(fields[3], 10, 64)
-			if err1 == nil && err2 == nil && err3 == nil {
-				open[pid] = entry{job, start}
+			from, err3 := strconv.ParseUint(fields[3], 10, 64)
+			to := from // one exact start time, as earlier versions wrote
+			var err4 error
+			if len(fields) == 5 {
+				to, err4 = strconv.ParseUint(fields[4], 10, 64)
+			}
+			if err1 == nil && err2 == nil && err3 == nil && err4 == nil {
+				open[pid] = entry{job, StartSpan{from, to}}
 				delete(unconfirmed, job)
 			}
 		case len(fields) == 2 && fields[0] == "end":
@@ -106,12 +137,12 @@ func stopOrphans(path string, grace time.Duration, marks Marks) []string {
 	groups := map[int]string{} // process group -> job
 	for pid, e := range open {
 		switch leader := processStart(pid); {
-		case e.start == 0:
+		case e.start.From == 0:
 			continue
-		case leader == 0 && leftInGroup(pid, e.start):
+		case leader == 0 && leftInGroup(pid, e.start.From):
 			// The job's main process ended (and was reaped) after the run
 			// died, leaving the rest of its group running.
-		case leader != e.start:
+		case !e.start.Holds(leader):
 			continue // gone, or the pid now belongs to another process
 		}
 		groups[pid] = e.job

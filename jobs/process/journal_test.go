@@ -4,6 +4,7 @@ package process
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -92,5 +93,90 @@ func TestStopOrphans(t *testing.T) {
 	}
 	if !running(other.Process.Pid) {
 		t.Error("another machine's job was stopped")
+	}
+}
+
+// TestStartSpanHoldsStartTime: the span Run hands to Started holds the
+// start time /proc gives the process, which is what a later run compares.
+func TestStartSpanHoldsStartTime(t *testing.T) {
+	for range 20 {
+		var start uint64
+		var span StartSpan
+		out := Run(context.Background(), Spec{
+			Args:    []string{"true"},
+			Started: func(pid int, s StartSpan) { start, span = processStart(pid), s },
+		})
+		if !out.OK() {
+			t.Fatalf("true failed: %+v", out)
+		}
+		if start == 0 || !span.Holds(start) {
+			t.Fatalf("span %+v does not hold the start time %d", span, start)
+		}
+	}
+}
+
+// TestStopOrphansBySpan: a job a killed run journaled with its start span is
+// stopped; a process with the same pid but a start time outside the span
+// (the pid was reused) is left alone.
+func TestStopOrphansBySpan(t *testing.T) {
+	dir := t.TempDir()
+	marks := Marks{Config: filepath.Join(dir, "jobsplit.toml"), Machine: "solo"}
+	path := filepath.Join(dir, ".solo.running")
+	t.Run("same process", func(t *testing.T) {
+		from := bootTicks()
+		cmd, child := startGroup(t, "sleep 30 & echo $!; wait")
+		span := StartSpan{from, bootTicks()}
+		j, _, err := OpenJournal(path, time.Second, marks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Starting("job")
+		j.Started("job", cmd.Process.Pid, span)
+		// The run dies here, without closing its journal.
+		if stopped := stopOrphans(path, time.Second, marks); len(stopped) != 1 {
+			t.Errorf("stopped %q, want the job", stopped)
+		}
+		if !gone(child) {
+			t.Error("the job's child still runs")
+		}
+	})
+	t.Run("pid reused", func(t *testing.T) {
+		cmd, child := startGroup(t, "sleep 30 & echo $!; wait")
+		start := processStart(cmd.Process.Pid)
+		content := fmt.Sprintf("starting \"job\"\nstart \"job\" %d %d %d\n", cmd.Process.Pid, start-200, start-100)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if stopped := stopOrphans(path, time.Second, marks); len(stopped) != 0 {
+			t.Errorf("stopped %q, a process that started after the span", stopped)
+		}
+		if !running(cmd.Process.Pid) || !running(child) {
+			t.Error("a process that is not the job's was stopped")
+		}
+	})
+}
+
+// TestJournalExactWhenClockDisagrees: when the first span does not hold
+// the start time /proc gives, the journal writes start times read from
+// /proc from then on.
+func TestJournalExactWhenClockDisagrees(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".solo.running")
+	j, _, err := OpenJournal(path, time.Second, Marks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	cmd, _ := startGroup(t, "echo $$; exec sleep 30")
+	pid := cmd.Process.Pid
+	j.Started("a", pid, StartSpan{1, 2})
+	j.Started("b", pid, StartSpan{1, 2})
+	start := processStart(pid)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("start \"a\" %d %d %d\nstart \"b\" %d %d %d\n", pid, start, start, pid, start, start)
+	if string(data) != want {
+		t.Errorf("journal:\n%s\nwant:\n%s", data, want)
 	}
 }

@@ -113,7 +113,7 @@ func TestInterruptStopsJob(t *testing.T) {
 	go func() { <-started; cancel() }()
 	out := Run(ctx, Spec{
 		Args: []string{"sleep", "30"}, Grace: time.Second,
-		Started: func(int) { close(started) },
+		Started: func(int, StartSpan) { close(started) },
 	})
 	if out.Stopped != Interrupted {
 		t.Errorf("stopped %q, want interrupted", out.Stopped)

@@ -141,7 +141,7 @@ func (r *Runner) start(ctx context.Context, job pool.Job, attempt int, files att
 		Timeout:  r.sweep.Config.Job.Timeout.Duration,
 		Grace:    r.opts.KillGrace,
 		Hard:     r.opts.Hard,
-		Started:  func(p int) { pid = p; journal.Started(job.ID, p) },
+		Started:  func(p int, start process.StartSpan) { pid = p; journal.Started(job.ID, p, start) },
 	})
 	if pid != 0 {
 		journal.Ended(pid)
