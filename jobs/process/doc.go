@@ -4,5 +4,7 @@
 // kills what a finished job left in its group, and keeps a journal of the
 // running jobs from which a later run stops what a killed run left behind.
 // It knows nothing of sweeps, results or logs; per-OS code lives in
-// process_unix.go and process_windows.go.
+// process_unix.go and process_windows.go, and the start of a process in
+// spawn_linux.go (the worker alone forwards the output and sees the end,
+// through an epoll instance of the job's) and spawn_other.go (os/exec).
 package process

@@ -76,31 +76,18 @@ func Run(ctx context.Context, spec Spec) Ending {
 		out.ExitCode, out.Err = 127, err
 		return out
 	}
-	cmd := exec.Command(path, spec.Args[1:]...)
-	cmd.Args[0] = spec.Args[0]
-	cmd.Dir, cmd.Env = spec.Dir, spec.Env
-	if spec.Stdin != nil {
-		cmd.Stdin = spec.Stdin
-	}
-	cmd.SysProcAttr = newProcessGroup()
-	var output capture
-	if err := output.attach(cmd, spec.Stdout, spec.Stderr); err != nil {
-		out.ExitCode, out.Err = 126, err
-		return out
-	}
 	before := bootTicks()
-	err = cmd.Start()
+	c, err := launch(path, spec)
 	after := bootTicks()
-	output.started()
 	if err != nil {
-		output.wait()
 		out.ExitCode, out.Err = 126, err
 		return out
 	}
+	defer c.close()
 	if spec.Started != nil {
-		spec.Started(cmd.Process.Pid, StartSpan{From: before, To: after})
+		spec.Started(c.pid, StartSpan{From: before, To: after})
 	}
-	stop := &groupStopper{pid: cmd.Process.Pid, grace: spec.Grace}
+	stop := &groupStopper{pid: c.pid, grace: spec.Grace}
 	defer context.AfterFunc(ctx, func() { stop.begin(Interrupted) })()
 	if spec.Hard != nil {
 		defer context.AfterFunc(spec.Hard, func() {
@@ -112,15 +99,21 @@ func Run(ctx context.Context, spec Spec) Ending {
 		timer := time.AfterFunc(spec.Timeout, func() { stop.begin(TimedOut) })
 		defer timer.Stop()
 	}
-	awaitExit(cmd.Process.Pid)
-	waitErr := cmd.Wait()
+	out.ExitCode = c.wait()
 	out.Stopped = stop.exited()
 	out.Duration = time.Since(out.Started)
-	clearGroup(cmd.Process.Pid)
-	output.wait()
-	out.ExitCode = exitCodeOf(cmd.ProcessState, waitErr)
+	clearGroup(c.pid)
+	c.drain()
 	return out
 }
+
+// drainTimeout bounds the wait for a job's output once its process group
+// is gone: a process that left the group (setsid) may hold the pipe open.
+const drainTimeout = 2 * time.Second
+
+// copyBuffers are the buffers output is read into, shared by the jobs: a
+// buffer for each stream of each job would cost more than the job.
+var copyBuffers = sync.Pool{New: func() any { return new([32 << 10]byte) }}
 
 // StartSpan is the span a process's start time lies in, in clock ticks
 // since boot as /proc/PID/stat gives it: the clock read just before and
@@ -181,25 +174,6 @@ func (s *groupStopper) exited() Stop {
 		s.kill.Stop()
 	}
 	return s.reason
-}
-
-// exitCodeOf is the process's exit code, or 128+signal when a signal ended
-// it, as shells report it.
-func exitCodeOf(state *os.ProcessState, err error) int {
-	if state == nil {
-		return -1
-	}
-	if code := state.ExitCode(); code >= 0 {
-		return code
-	}
-	if sig, ok := signalOf(state); ok {
-		return 128 + sig
-	}
-	var exitErr *exec.ExitError
-	if errors.As(err, &exitErr) {
-		return exitErr.ExitCode()
-	}
-	return -1
 }
 
 // Find finds the program a job runs, as a run would: a name without a
@@ -271,81 +245,4 @@ func (p *Programs) LookPath(name string) (string, error) {
 	p.found[name] = path
 	p.mu.Unlock()
 	return path, nil
-}
-
-// capture connects a process's stdout and stderr to writers through pipes
-// that goroutines read while the job runs, so that its output is logged
-// line by line as it comes.
-type capture struct {
-	readers []*os.File
-	writers []*os.File // the pipes' write ends, the process's once started
-	copying sync.WaitGroup
-}
-
-// attach gives cmd a pipe for each of stdout and stderr that has a writer,
-// and starts copying from it.
-func (c *capture) attach(cmd *exec.Cmd, stdout, stderr io.Writer) error {
-	for _, target := range []struct {
-		dst *io.Writer
-		w   io.Writer
-	}{{&cmd.Stdout, stdout}, {&cmd.Stderr, stderr}} {
-		if target.w == nil {
-			continue
-		}
-		r, w, err := outputPipe()
-		if err != nil {
-			c.started()
-			c.closeReaders()
-			return err
-		}
-		c.readers, c.writers = append(c.readers, r), append(c.writers, w)
-		*target.dst = w
-		c.copying.Add(1)
-		go func(dst io.Writer) {
-			defer c.copying.Done()
-			copyOutput(dst, r)
-		}(target.w)
-	}
-	return nil
-}
-
-// started closes the write ends once the process has its own copies, so
-// that the readers see the end of the output when the process group ends.
-func (c *capture) started() {
-	for _, w := range c.writers {
-		w.Close()
-	}
-}
-
-// drainTimeout bounds the wait for a job's output once its process group
-// is gone: a process that left the group (setsid) may hold the pipe open.
-const drainTimeout = 2 * time.Second
-
-// wait returns once the output of a finished job has been read, or after
-// drainTimeout, and closes the read ends.
-func (c *capture) wait() {
-	timer := time.AfterFunc(drainTimeout, c.closeReaders)
-	c.copying.Wait()
-	timer.Stop()
-	c.closeReaders()
-}
-
-// closeReaders closes the read ends, which ends the copies still reading;
-// closing twice is harmless.
-func (c *capture) closeReaders() {
-	for _, r := range c.readers {
-		r.Close()
-	}
-}
-
-// copyBuffers are the buffers output is copied through, shared by the
-// jobs: io.Copy would allocate 32 KiB for every stream of every job.
-var copyBuffers = sync.Pool{New: func() any { return new([32 << 10]byte) }}
-
-// copyOutput copies a job's output from r to dst until the end or an error.
-func copyOutput(dst io.Writer, r *os.File) {
-	buf := copyBuffers.Get().(*[32 << 10]byte)
-	defer copyBuffers.Put(buf)
-	// Hiding the file's WriteTo makes io.CopyBuffer read into buf.
-	_, _ = io.CopyBuffer(dst, struct{ io.Reader }{r}, buf[:])
 }
