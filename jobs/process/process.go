@@ -246,3 +246,22 @@ func (p *Programs) LookPath(name string) (string, error) {
 	p.mu.Unlock()
 	return path, nil
 }
+
+// dedupEnv keeps the last of the variables of the same name, as os/exec
+// does: a job's own variables are added after jobsplit's environment and
+// must win over what it inherited.
+func dedupEnv(env []string) []string {
+	seen := make(map[string]bool, len(env))
+	out := make([]string, len(env))
+	n := len(out)
+	for i := len(env) - 1; i >= 0; i-- {
+		name, _, _ := strings.Cut(env[i], "=")
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		n--
+		out[n] = env[i]
+	}
+	return out[n:]
+}

@@ -32,6 +32,18 @@ func signalOf(state *os.ProcessState) (int, bool) {
 	return int(ws.Signal()), true
 }
 
+// exitCode is a wait status as shells report it: the exit code, or
+// 128+signal when a signal ended the process.
+func exitCode(status syscall.WaitStatus) int {
+	switch {
+	case status.Exited():
+		return status.ExitStatus()
+	case status.Signaled():
+		return 128 + int(status.Signal())
+	}
+	return -1
+}
+
 // groupAlive reports whether any process of the group still runs. A
 // zombie does not count: it is dead, only not yet reaped (by init, whose
 // child it became), and in a container init may never reap it.

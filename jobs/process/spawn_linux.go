@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -261,18 +260,6 @@ func (c *child) waitFor(options int) {
 	}
 }
 
-// exitCode is a wait status as shells report it: the exit code, or
-// 128+signal when a signal ended the process.
-func exitCode(status syscall.WaitStatus) int {
-	switch {
-	case status.Exited():
-		return status.ExitStatus()
-	case status.Signaled():
-		return 128 + int(status.Signal())
-	}
-	return -1
-}
-
 // close releases what the child holds: pipes, pidfd, the epoll instance.
 func (c *child) close() {
 	for k := range c.out {
@@ -292,23 +279,4 @@ func (c *child) close() {
 		copyBuffers.Put(c.buf)
 		c.buf = nil
 	}
-}
-
-// dedupEnv keeps the last of the variables of the same name, as os/exec
-// does: a job's own variables are added after jobsplit's environment and
-// must win over what it inherited.
-func dedupEnv(env []string) []string {
-	seen := make(map[string]bool, len(env))
-	out := make([]string, len(env))
-	n := len(out)
-	for i := len(env) - 1; i >= 0; i-- {
-		name, _, _ := strings.Cut(env[i], "=")
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
-		n--
-		out[n] = env[i]
-	}
-	return out[n:]
 }
