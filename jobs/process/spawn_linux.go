@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -18,14 +19,26 @@ import (
 type child struct {
 	pid   int
 	pidfd int // -1 where the kernel has no pidfds (before 5.3)
-	epfd  int // the epoll instance; ep holds it for the runtime's poller
-	ep    *os.File
-	conn  syscall.RawConn
+	*poller
 	out   [2]stream // stdout, stderr; fd -1 once closed
 	buf   *[32 << 10]byte
 	code  int // the exit code, once reaped
 	ended bool
 }
+
+// poller is an epoll instance in the runtime's poller. One is made for a
+// job and, empty again at its end, kept for the next: making one costs
+// five system calls.
+type poller struct {
+	epfd     int // File.Fd would make ep blocking again: the number is kept apart
+	ep       *os.File
+	conn     syscall.RawConn
+	deadline bool // a read deadline is set on ep
+}
+
+// pollers are the pollers of finished jobs. One that the pool drops is
+// closed by its File's cleanup.
+var pollers sync.Pool
 
 // stream is the read end of an output pipe and where its bytes go.
 type stream struct {
@@ -101,9 +114,13 @@ func launch(path string, spec Spec) (c *child, err error) {
 	return c, nil
 }
 
-// openEpoll makes the child's epoll instance and hands it to the runtime's
-// poller.
+// openEpoll gives the child an empty epoll instance in the runtime's
+// poller: a finished job's, or a new one.
 func (c *child) openEpoll() error {
+	if p, ok := pollers.Get().(*poller); ok {
+		c.poller = p
+		return nil
+	}
 	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		return os.NewSyscallError("epoll_create1", err)
@@ -112,10 +129,19 @@ func (c *child) openEpoll() error {
 		syscall.Close(fd)
 		return os.NewSyscallError("fcntl", err)
 	}
-	// File.Fd would make it blocking again: the number is kept apart.
-	c.epfd, c.ep = fd, os.NewFile(uintptr(fd), "epoll")
-	c.conn, err = c.ep.SyscallConn()
-	return err
+	p := &poller{epfd: fd, ep: os.NewFile(uintptr(fd), "epoll")}
+	if p.conn, err = p.ep.SyscallConn(); err != nil {
+		p.ep.Close()
+		return err
+	}
+	c.poller = p
+	return nil
+}
+
+// setDeadline bounds the next waits for the epoll instance.
+func (p *poller) setDeadline(t time.Time) {
+	_ = p.ep.SetReadDeadline(t)
+	p.deadline = true
 }
 
 // pipe makes the pipe of an output stream and returns its write end, or
@@ -151,7 +177,7 @@ const noPidfdPoll = 5 * time.Millisecond
 func (c *child) wait() int {
 	for !c.ended {
 		if c.pidfd < 0 {
-			_ = c.ep.SetReadDeadline(time.Now().Add(noPidfdPoll))
+			c.setDeadline(time.Now().Add(noPidfdPoll))
 			c.reap()
 		}
 		err := c.conn.Read(func(uintptr) bool {
@@ -176,7 +202,7 @@ func (c *child) drain() {
 	if c.out[0].fd < 0 && c.out[1].fd < 0 {
 		return
 	}
-	_ = c.ep.SetReadDeadline(time.Now().Add(drainTimeout))
+	c.setDeadline(time.Now().Add(drainTimeout))
 	_ = c.conn.Read(func(uintptr) bool {
 		c.handle()
 		return c.out[0].fd < 0 && c.out[1].fd < 0
@@ -260,7 +286,9 @@ func (c *child) waitFor(options int) {
 	}
 }
 
-// close releases what the child holds: pipes, pidfd, the epoll instance.
+// close releases what the child holds: pipes and pidfd, which empties the
+// epoll instance (no one else holds those files), and then the instance
+// goes back to the pool.
 func (c *child) close() {
 	for k := range c.out {
 		if c.out[k].fd >= 0 {
@@ -272,8 +300,13 @@ func (c *child) close() {
 		syscall.Close(c.pidfd)
 		c.pidfd = -1
 	}
-	if c.ep != nil {
-		c.ep.Close()
+	if p := c.poller; p != nil {
+		if p.deadline {
+			p.setDeadline(time.Time{})
+			p.deadline = false
+		}
+		pollers.Put(p)
+		c.poller = nil
 	}
 	if c.buf != nil {
 		copyBuffers.Put(c.buf)
