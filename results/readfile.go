@@ -20,6 +20,7 @@ import (
 type resultsFile struct {
 	path   string
 	f      *os.File
+	info   os.FileInfo // when opened
 	size   int64
 	endsNL bool
 	quotes quoteCounter
@@ -89,7 +90,7 @@ func (r *resultsFile) start() error {
 	if !fi.Mode().IsRegular() {
 		return &InputError{Path: r.path, Err: errors.New("not a regular file")}
 	}
-	r.size = fi.Size()
+	r.info, r.size = fi, fi.Size()
 	if r.size > 0 {
 		var last [1]byte
 		if _, err := r.f.ReadAt(last[:], r.size-1); err != nil {
