@@ -110,7 +110,7 @@ func TestDoneRowsSortedByID(t *testing.T) {
 		// prefix and the windows.
 		var block sortedBlock
 		for from := 0; from < n; from += block.len() {
-			block.fill(&rows, sorted, from)
+			block.fill(&rows, sorted, from, n)
 			for i := range block.len() {
 				k := int(sorted.order[from+i])
 				if got := block.id(i); !bytes.Equal(got, rows.id(k)) || block.keys[i] != rows.keys[k] {
