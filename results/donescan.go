@@ -62,6 +62,7 @@ func (s *DoneScan) read(rf *resultsFile) error {
 	last := 0                       // index of the previous row's digest
 	rows := &s.rows
 	complete := rf.dataStart // where the last complete row ends
+	var hours hourCache
 	for {
 		rec, err := rr.next()
 		if err == io.EOF {
@@ -71,7 +72,7 @@ func (s *DoneScan) read(rf *resultsFile) error {
 			return err
 		}
 		complete = rr.offset()
-		k, err := parseKey(rec, &rf.col, func(col int, err error) error {
+		k, err := parseKeyIn(rec, &rf.col, &hours, func(col int, err error) error {
 			return &InputError{Path: rf.path, Line: rr.fieldLine(rf.col[col]), Err: err}
 		})
 		if err != nil {

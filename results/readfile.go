@@ -209,6 +209,11 @@ func (r *resultsFile) parse(rec []string) (attemptKey, error) {
 // parseKey checks the fixed fields of rec, col giving their positions; fail
 // makes the error for a bad value in fixed column k.
 func parseKey(rec []string, col *[numFixed]int, fail func(k int, err error) error) (attemptKey, error) {
+	return parseKeyIn(rec, col, nil, fail)
+}
+
+// parseKeyIn is parseKey reading the times through hours, when not nil.
+func parseKeyIn(rec []string, col *[numFixed]int, hours *hourCache, fail func(k int, err error) error) (attemptKey, error) {
 	var k attemptKey
 	var err error
 	if rec[col[colJobID]] == "" {
@@ -220,7 +225,12 @@ func parseKey(rec []string, col *[numFixed]int, fail func(k int, err error) erro
 	if k.attempt, err = parseAttempt(rec[col[colAttempt]]); err != nil {
 		return k, fail(colAttempt, err)
 	}
-	if k.started, err = parseTime(rec[col[colStartedAt]]); err != nil {
+	if hours != nil {
+		k.started, err = hours.parse(rec[col[colStartedAt]])
+	} else {
+		k.started, err = parseTime(rec[col[colStartedAt]])
+	}
+	if err != nil {
 		return k, fail(colStartedAt, err)
 	}
 	if k.duration, err = parseSeconds(rec[col[colDuration]]); err != nil {
