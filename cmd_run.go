@@ -105,6 +105,7 @@ func runRun(ctx context.Context, opts runOptions) error {
 		}
 	}
 	s, err := loadSweep(opts.Sweep)
+	opts.Sweep.BeforePool = nil
 	if err != nil {
 		return err
 	}

@@ -39,8 +39,11 @@ func (r *Runner) scanDone() (*results.DoneScan, error) {
 	path := r.paths.ResultsFile(r.opts.Machine)
 	if a := r.opts.ReadAhead; a != nil && a.path == path {
 		<-a.done
-		if a.err == nil && a.scan.Unchanged() {
-			return a.scan, nil
+		// A read not taken must not stay in memory for the whole run.
+		scan := a.scan
+		a.scan = nil
+		if a.err == nil && scan.Unchanged() {
+			return scan, nil
 		}
 	}
 	return results.ScanDone(path)
