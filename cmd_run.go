@@ -95,7 +95,17 @@ type runOptions struct {
 }
 
 func runRun(ctx context.Context, opts runOptions) error {
+	interactive := term.IsTerminal(int(opts.Stdin.Fd()))
+	// Read the results file beside the pool's loading, when the machine is
+	// known without asking (identify again says which it is).
+	var readAhead *runner.ReadAhead
+	opts.Sweep.BeforePool = func(s *jobs.Sweep) {
+		if machine, err := identify(s, opts, false); err == nil {
+			readAhead = runner.StartReadAhead(s.Paths, machine)
+		}
+	}
 	s, err := loadSweep(opts.Sweep)
+	opts.Sweep.BeforePool = nil
 	if err != nil {
 		return err
 	}
@@ -107,7 +117,6 @@ func runRun(ctx context.Context, opts runOptions) error {
 				"install it, fix the path in [job] command, or chmod +x it; a path such as ./sim.sh is relative to the config's folder")
 		}
 	}
-	interactive := term.IsTerminal(int(opts.Stdin.Fd()))
 	machine, err := identify(s, opts, interactive)
 	if err != nil {
 		return err
@@ -127,7 +136,7 @@ func runRun(ctx context.Context, opts runOptions) error {
 	display := ui.NewDisplay(opts.Stderr, ui.Options{Mode: ui.ModeFor(opts.Stderr, opts.Quiet), Every: opts.ProgressEvery})
 	defer display.Close()
 	runOpts.Machine, runOpts.Workers, runOpts.RetryFailed = machine, opts.Workers, opts.RetryFailed
-	runOpts.AllowMixed = opts.AllowMixed
+	runOpts.AllowMixed, runOpts.ReadAhead = opts.AllowMixed, readAhead
 	runOpts.Version, runOpts.KillGrace, runOpts.Hard, runOpts.Events = version, opts.KillGrace, opts.Hard, display
 	if runOpts.Balance, err = balanceOptions(s, opts); err != nil {
 		return err

@@ -26,6 +26,11 @@ type Options struct {
 	// Shards, when above 0, splits the jobs into that many equal shares
 	// named shard-0 ... instead of reading machines.json.
 	Shards int
+	// BeforePool, when set, is called once the config and the machines
+	// are read, before the pool (the sweep has Config, Paths, Machines
+	// and Shards then): run starts reading its results file there, beside
+	// the pool's loading.
+	BeforePool func(s *Sweep)
 }
 
 // Sweep is everything a host needs to know: the inputs and the plan.
@@ -95,6 +100,9 @@ func Load(opts Options) (*Sweep, error) {
 	}
 	if s.Machines, err = s.loadMachines(opts); err != nil {
 		return nil, err
+	}
+	if opts.BeforePool != nil {
+		opts.BeforePool(s)
 	}
 	if s.Pool, err = s.loadPool(opts); err != nil {
 		return nil, err

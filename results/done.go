@@ -2,11 +2,6 @@ package results
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -149,83 +144,13 @@ func (d *Done) LastAttempt(j int) int {
 // ReadDone reads the results file at path for resuming a run of the jobs
 // of pool. A missing or empty file means nothing is done. The digests are
 // not checked here: see Done.CheckDigest. Errors are *InputError naming
-// file and line.
+// file and line. It is ScanDone, then Join.
 func ReadDone(path string, pool IDSource) (*Done, error) {
-	done := &Done{Path: path}
-	rf, err := openResultsFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return done, nil
-	}
-	if errors.Is(err, ErrEmpty) {
-		if fi, serr := os.Stat(path); serr == nil && fi.Size() > 0 {
-			done.Repaired = fmt.Sprintf("%s: ignored a torn header line: an interrupted write", path)
-		}
-		return done, nil
-	}
+	scan, err := ScanDone(path)
 	if err != nil {
 		return nil, err
 	}
-	defer rf.close()
-	rr := newRowReader(rf, 4*seqChunk)
-	rr.prefix = rf.fixedPrefix()
-	rr.seek(rf.dataStart, rf.dataLine)
-	digests := make(map[string]int) // index in done.Digests
-	last := 0                       // index of the previous row's digest
-	var rows doneRows
-	complete := rf.dataStart // where the last complete row ends
-	for {
-		rec, err := rr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		complete = rr.offset()
-		k, err := parseKey(rec, &rf.col, func(col int, err error) error {
-			return &InputError{Path: rf.path, Line: rr.fieldLine(rf.col[col]), Err: err}
-		})
-		if err != nil {
-			return nil, err
-		}
-		d := rec[rf.col[colDigest]]
-		if len(done.Digests) == 0 || done.Digests[last] != d {
-			i, seen := digests[d]
-			if !seen {
-				i = len(done.Digests)
-				d = strings.Clone(d) // rec is only valid until the next row
-				digests[d] = i
-				done.Digests = append(done.Digests, d)
-				done.digestRows = append(done.digestRows, 0)
-			}
-			last = i
-		}
-		done.digestRows[last]++
-		if len(rows.keys) == 0 {
-			// Make room for as many rows as the file seems to hold, judged
-			// by its first, but no more than the pool has jobs: a short
-			// first row must not reserve room for far more rows than come.
-			rowSize := max(rr.offset()-rr.start, 1)
-			n := min(int((rf.size-rf.dataStart)/rowSize)+16, pool.Len()+16)
-			rows.grow(n+n/8, n*len(rec[rf.col[colJobID]])+n/4)
-		}
-		if err := rows.add(rec[rf.col[colJobID]], &k); err != nil {
-			return nil, &InputError{Path: path, Err: err}
-		}
-	}
-	done.Repaired = rf.torn
-	if fi, err := rf.f.Stat(); err == nil && fi.Size() == rf.size {
-		if rf.torn == "" {
-			complete = rf.size
-		}
-		done.read = readState{file: fi, complete: complete}
-	}
-	if len(rows.keys) > 0 {
-		if err := done.join(pool, &rows); err != nil {
-			return nil, fmt.Errorf("resume from %s: the pool %w", path, err)
-		}
-	}
-	return done, nil
+	return scan.Join(pool)
 }
 
 // jobRows sums up the rows of one job as they come, in file order.

@@ -92,18 +92,31 @@ func TestDoneRowsSortedByID(t *testing.T) {
 		n := 1 + r.IntN(300)
 		for range n {
 			id := []byte(prefix)
-			for range r.IntN(14) {
+			for range r.IntN([]int{14, 9}[trial/len(alphabets)%2]) {
 				id = append(id, alphabet[r.IntN(len(alphabet))])
 			}
-			rows.add(string(id), &attemptKey{status: StatusOK})
+			rows.add(string(id), &attemptKey{status: StatusOK, attempt: r.IntN(3)})
 		}
 		want := make([]int32, n)
 		for k := range want {
 			want[k] = int32(k)
 		}
 		slices.SortStableFunc(want, func(a, b int32) int { return bytes.Compare(rows.id(int(a)), rows.id(int(b))) })
-		if got := rows.sortedByID(); !slices.Equal(got, want) {
-			t.Fatalf("trial %d: order %v, want %v", trial, got, want)
+		sorted := rows.sortedByID()
+		if !slices.Equal(sorted.order, want) {
+			t.Fatalf("trial %d: order %v, want %v", trial, sorted.order, want)
+		}
+		// The merge reads the ids block by block, short ones made of the
+		// prefix and the windows.
+		var block sortedBlock
+		for from := 0; from < n; from += block.len() {
+			block.fill(&rows, sorted, from, n)
+			for i := range block.len() {
+				k := int(sorted.order[from+i])
+				if got := block.id(i); !bytes.Equal(got, rows.id(k)) || block.keys[i] != rows.keys[k] {
+					t.Fatalf("trial %d (short %v): sorted row %d is %q %+v, want %q %+v", trial, sorted.short, from+i, got, block.keys[i], rows.id(k), rows.keys[k])
+				}
+			}
 		}
 	}
 }
@@ -230,6 +243,63 @@ func TestDoneCheckDigest(t *testing.T) {
 			}
 			if want := "resume from " + path + ": " + tt.message; err.Error() != want {
 				t.Errorf("message\n%s\nwant\n%s", err, want)
+			}
+		})
+	}
+}
+
+// TestDoneScanUnchanged: a scan stands for the file only while the file is
+// the one scanned, of the same size and time, or still missing; an empty
+// file is always read again.
+func TestDoneScanUnchanged(t *testing.T) {
+	p := []string{"a"}
+	later := time.Now().Add(time.Hour)
+	tests := []struct {
+		name   string
+		exists bool
+		empty  bool
+		change func(t *testing.T, path string)
+		want   bool
+	}{
+		{"as it was", true, false, func(*testing.T, string) {}, true},
+		{"a row appended", true, false, func(t *testing.T, path string) {
+			f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+			f.WriteString("2,alpha,ok,0,1,2026-11-21T10:00:00.000Z,1.000,d1,x\n")
+			f.Close()
+		}, false},
+		{"cut", true, false, func(t *testing.T, path string) { os.Truncate(path, 10) }, false},
+		{"touched", true, false, func(t *testing.T, path string) { os.Chtimes(path, later, later) }, false},
+		// A copy of the same size and time is another file still.
+		{"replaced", true, false, func(t *testing.T, path string) {
+			data, _ := os.ReadFile(path)
+			info, _ := os.Stat(path)
+			os.WriteFile(path+".new", data, 0o644)
+			os.Chtimes(path+".new", info.ModTime(), info.ModTime())
+			os.Rename(path+".new", path)
+		}, false},
+		{"removed", true, false, func(t *testing.T, path string) { os.Remove(path) }, false},
+		{"still missing", false, false, func(*testing.T, string) {}, true},
+		{"made", false, false, func(t *testing.T, path string) {
+			writeRows(t, path, p, nil, row("1", "alpha", StatusOK, 1, 0, []string{"x"}))
+		}, false},
+		{"empty", true, true, func(*testing.T, string) {}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "alpha.csv")
+			switch {
+			case tt.empty:
+				os.WriteFile(path, nil, 0o644)
+			case tt.exists:
+				writeRows(t, path, p, nil, row("1", "alpha", StatusOK, 1, 0, []string{"x"}))
+			}
+			scan, err := ScanDone(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.change(t, path)
+			if got := scan.Unchanged(); got != tt.want {
+				t.Errorf("Unchanged = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -22,6 +22,9 @@ type rowKey struct {
 	started int64 // Unix nanoseconds
 	attempt int
 	status  uint8 // statusCode
+	// tail is how many bytes of the id follow the prefix every id of the
+	// file shares, when sorting found them at most 8 (sortedRows.short).
+	tail uint8
 }
 
 // add keeps a row. The ids of more than 4 GiB of rows are an error.
@@ -55,14 +58,14 @@ func (r *doneRows) id(k int) []byte {
 // states. Looking every row's id up in a hash index of the pool costs a
 // few cache misses a row, one after the other (the slot, the pool's record
 // of the job, its id), which on a million rows is most of a resume. A
-// pool.Pool keeps its ids in byte order, so join sorts the rows by id
-// (stable: a job's rows keep their file order) and walks the pool beside
-// them, reading both in order. A pool whose ids turn out not to be in
-// order is indexed instead.
-func (d *Done) join(pool IDSource, rows *doneRows) error {
+// pool.Pool keeps its ids in byte order, so join walks the pool beside the
+// rows sorted by id (ScanDone sorted them, before the pool was known),
+// reading both in order. A pool whose ids turn out not to be in order is
+// indexed instead.
+func (d *Done) join(pool IDSource, rows *doneRows, sorted *sortedRows) error {
 	d.pool = pool
 	d.status = make([]uint8, pool.Len())
-	inOrder, err := d.merge(pool, rows, rows.sortedByID())
+	inOrder, err := d.merge(pool, rows, sorted)
 	if err != nil || inOrder {
 		return err
 	}
@@ -88,84 +91,23 @@ func (d *Done) join(pool IDSource, rows *doneRows) error {
 	return nil
 }
 
-// merge walks the pool in order beside the rows in the order given (by
-// id), taking each row into its job's state. It returns false, having
-// taken rows into wrong jobs maybe, when the pool's ids are not in
-// increasing byte order; it then has read them all, so that no id out of
-// order is missed.
-func (d *Done) merge(pool IDSource, rows *doneRows, order []int32) (inOrder bool, err error) {
-	var cur, prev []byte
-	var block sortedBlock
-	next := 0 // in block
-	var job jobRows
-	for j := range pool.Len() {
-		cur = pool.AppendID(cur[:0], j)
-		if len(cur) == 0 {
-			return false, fmt.Errorf("job %d has an empty id", j+1)
-		}
-		if j > 0 && bytes.Compare(prev, cur) >= 0 {
-			return false, nil
-		}
-		for {
-			if next == block.len() {
-				order, next = block.fill(rows, order), 0
-				if block.len() == 0 {
-					break
-				}
-			}
-			c := bytes.Compare(block.id(next), cur)
-			if c > 0 {
-				break
-			}
-			if c == 0 {
-				job.take(&block.keys[next])
-			} else {
-				d.Outside++
-			}
-			next++
-		}
-		if job.status != 0 {
-			d.keep(j, &job)
-			job = jobRows{}
-		}
-		prev, cur = cur, prev
-	}
-	d.Outside += block.len() - next + len(order)
-	return true, nil
+// sortedRows are a file's rows in the byte order of their ids, rows of
+// the same id in file order.
+type sortedRows struct {
+	order []int32 // the rows' numbers
+	// window holds, in that order, 8 bytes of each id: those after the
+	// prefix all the ids share, zero padded.
+	window []uint64
+	prefix []byte
+	// short says that no id has more than 8 bytes after the prefix: the
+	// prefix, the window and the row's tail then make the id.
+	short bool
 }
 
-// sortedBlock holds the next rows in the order of their ids. Reading rows
-// in that order jumps about in memory, a cache miss a row, one after the
-// other; copying a block of them over in a loop of independent loads lets
-// the misses overlap, and the merge then reads the block in order.
-type sortedBlock struct {
-	doneRows
-}
-
-const blockRows = 1024
-
-// fill takes the rows of the first blockRows of order into the block and
-// returns the rest of order.
-func (b *sortedBlock) fill(rows *doneRows, order []int32) []int32 {
-	n := min(len(order), blockRows)
-	b.ids, b.ends, b.keys = b.ids[:0], slices.Grow(b.ends[:0], n)[:n], slices.Grow(b.keys[:0], n)[:n]
-	for i, k := range order[:n] {
-		b.keys[i] = rows.keys[k]
-	}
-	for i, k := range order[:n] {
-		b.ids = append(b.ids, rows.id(int(k))...)
-		b.ends[i] = uint32(len(b.ids))
-	}
-	return order[n:]
-}
-
-func (b *sortedBlock) len() int { return len(b.keys) }
-
-// sortedByID returns the rows' numbers in the byte order of their ids,
-// rows of the same id in file order. It radix-sorts 8 bytes of each id,
+// sortedByID sorts the rows by id. It radix-sorts 8 bytes of each id,
 // those after the prefix all the ids share, then sorts runs of rows whose
 // 8 bytes tie by whole id.
-func (r *doneRows) sortedByID() []int32 {
+func (r *doneRows) sortedByID() *sortedRows {
 	n := len(r.ends)
 	first := r.id(0)
 	common := len(first)
@@ -179,24 +121,30 @@ func (r *doneRows) sortedByID() []int32 {
 			}
 		}
 	}
+	s := &sortedRows{prefix: slices.Clone(first[:common]), short: true}
 	keys, order := make([]uint64, n), make([]int32, n)
 	for k := range n {
 		var window [8]byte
-		copy(window[:], r.id(k)[common:])
+		tail := r.id(k)[common:]
+		if len(tail) > len(window) {
+			s.short = false
+		}
+		r.keys[k].tail = uint8(min(len(tail), len(window)))
+		copy(window[:], tail)
 		keys[k], order[k] = binary.BigEndian.Uint64(window[:]), int32(k)
 	}
-	keys, order = radixSort(keys, order)
+	s.window, s.order = radixSort(keys, order)
 	for i := 0; i < n; {
 		end := i + 1
-		for end < n && keys[end] == keys[i] {
+		for end < n && s.window[end] == s.window[i] {
 			end++
 		}
 		if end-i > 1 {
-			slices.SortStableFunc(order[i:end], func(a, b int32) int { return bytes.Compare(r.id(int(a)), r.id(int(b))) })
+			slices.SortStableFunc(s.order[i:end], func(a, b int32) int { return bytes.Compare(r.id(int(a)), r.id(int(b))) })
 		}
 		i = end
 	}
-	return order
+	return s
 }
 
 // radixSort sorts keys, and order with them, stably, a byte at a time

@@ -39,6 +39,38 @@ func TestWrittenTimeAgrees(t *testing.T) {
 	}
 }
 
+// TestHourCacheAgrees: reading times through an hourCache, one after the
+// other, gives what parseTime gives, errors included, whatever hour the
+// time before was in.
+func TestHourCacheAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	hour := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	// Near misses within the hour before, and times of other hours.
+	near := []string{"60:00.000Z", "00:60.000Z", "0a:00.000Z", "00:00.00aZ", "00:00,000Z", "00:00.000z", "00-00.000Z",
+		"00:00.0000Z", "00:00Z", "59:59.999+01:00", "00:00.000Z ", "", "5:00.000Z", "59:59.999Z", "00:00.000Z"}
+	other := []string{"2026-11-21T11:00:00.000Z", "2026-11-21T09:59:59.999Z", "2026-11-22T10:00:00.000Z", "1900-01-01T00:00:00.000Z", "yesterday"}
+	var c hourCache
+	for i := range 50000 {
+		var s string
+		switch r.IntN(10) {
+		case 0:
+			s = formatTime(hour)[:14] + near[r.IntN(len(near))]
+		case 1:
+			s = other[r.IntN(len(other))]
+		case 2:
+			hour = hour.Add(time.Duration(r.IntN(100)-50) * time.Hour)
+			fallthrough
+		default:
+			s = formatTime(hour.Add(time.Duration(r.Int64N(int64(time.Hour)))).Truncate(time.Millisecond))
+		}
+		got, gotErr := c.parse(s)
+		want, wantErr := parseTime(s)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("time %d, %q: hourCache gives %d, %v; parseTime %d, %v", i, s, got, gotErr, want, wantErr)
+		}
+	}
+}
+
 // TestWrittenSecondsAgrees: the fast reading of duration_s gives what
 // strconv.ParseFloat and rounding to milliseconds give.
 func TestWrittenSecondsAgrees(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 type resultsFile struct {
 	path   string
 	f      *os.File
+	info   os.FileInfo // when opened
 	size   int64
 	endsNL bool
 	quotes quoteCounter
@@ -89,7 +90,7 @@ func (r *resultsFile) start() error {
 	if !fi.Mode().IsRegular() {
 		return &InputError{Path: r.path, Err: errors.New("not a regular file")}
 	}
-	r.size = fi.Size()
+	r.info, r.size = fi, fi.Size()
 	if r.size > 0 {
 		var last [1]byte
 		if _, err := r.f.ReadAt(last[:], r.size-1); err != nil {
@@ -208,6 +209,11 @@ func (r *resultsFile) parse(rec []string) (attemptKey, error) {
 // parseKey checks the fixed fields of rec, col giving their positions; fail
 // makes the error for a bad value in fixed column k.
 func parseKey(rec []string, col *[numFixed]int, fail func(k int, err error) error) (attemptKey, error) {
+	return parseKeyIn(rec, col, nil, fail)
+}
+
+// parseKeyIn is parseKey reading the times through hours, when not nil.
+func parseKeyIn(rec []string, col *[numFixed]int, hours *hourCache, fail func(k int, err error) error) (attemptKey, error) {
 	var k attemptKey
 	var err error
 	if rec[col[colJobID]] == "" {
@@ -219,7 +225,12 @@ func parseKey(rec []string, col *[numFixed]int, fail func(k int, err error) erro
 	if k.attempt, err = parseAttempt(rec[col[colAttempt]]); err != nil {
 		return k, fail(colAttempt, err)
 	}
-	if k.started, err = parseTime(rec[col[colStartedAt]]); err != nil {
+	if hours != nil {
+		k.started, err = hours.parse(rec[col[colStartedAt]])
+	} else {
+		k.started, err = parseTime(rec[col[colStartedAt]])
+	}
+	if err != nil {
 		return k, fail(colStartedAt, err)
 	}
 	if k.duration, err = parseSeconds(rec[col[colDuration]]); err != nil {

@@ -23,8 +23,12 @@ type readState struct {
 
 // unchanged reports whether fi is the file the reader read, as it was.
 func (s *readState) unchanged(fi os.FileInfo) bool {
-	return s != nil && s.file != nil && os.SameFile(s.file, fi) &&
-		s.file.Size() == fi.Size() && s.file.ModTime().Equal(fi.ModTime())
+	return s != nil && sameFile(s.file, fi)
+}
+
+// sameFile reports whether b is the file a was, of the same size and time.
+func sameFile(a, b os.FileInfo) bool {
+	return a != nil && b != nil && os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // prepare checks an existing file's header, cuts off a torn last row, or

@@ -5,9 +5,11 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +169,70 @@ func TestRowReaderPrefix(t *testing.T) {
 				t.Fatalf("records %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRowReaderSpecialsAcrossChunks: rows with quotes, quoted newlines and
+// carriage returns here and there, read in chunks smaller than a row or a
+// few rows, read as encoding/csv reads them, whichever way their records
+// go (split in place, quoted, or through encoding/csv) as the buffer moves
+// on.
+func TestRowReaderSpecialsAcrossChunks(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var text strings.Builder
+	text.WriteString("a,b,c\n")
+	for i := range 5000 {
+		fields := []string{strconv.Itoa(i), strings.Repeat("x", r.IntN(40)), "y"}
+		switch r.IntN(40) {
+		case 0:
+			fields[1] = `"q,""uo""te` + "\nd\""
+		case 1:
+			fields[2] = `"z"`
+		case 2:
+			fields[2] = "y\r" // a CRLF line
+		}
+		text.WriteString(strings.Join(fields, ",") + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "alpha.csv")
+	if err := os.WriteFile(path, []byte(text.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := csv.NewReader(strings.NewReader(text.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, chunk := range []int{64, 100, 4096} {
+		rf := &resultsFile{path: path, f: f, size: int64(text.Len()), endsNL: true, header: want[0]}
+		rr := newRowReader(rf, chunk)
+		rr.seek(int64(len("a,b,c\n")), 2)
+		rr.chunk = chunk // seek chose its own
+		var got [][]string
+		for {
+			rec, err := rr.next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("chunk %d: %v", chunk, err)
+			}
+			rec = slices.Clone(rec)
+			for k := range rec {
+				rec[k] = strings.Clone(rec[k]) // a view into the reader's buffer
+			}
+			got = append(got, rec)
+		}
+		if !slices.EqualFunc(got, want[1:], slices.Equal) {
+			for i := range min(len(got), len(want)-1) {
+				if !slices.Equal(got[i], want[i+1]) {
+					t.Fatalf("chunk %d: record %d is %q, want %q", chunk, i, got[i], want[i+1])
+				}
+			}
+			t.Fatalf("chunk %d: %d records, want %d", chunk, len(got), len(want)-1)
+		}
 	}
 }

@@ -199,3 +199,49 @@ func parseWrittenSeconds(s string) (ms int64, ok bool) {
 	}
 	return ms, true
 }
+
+// hourCache reads started_at times that mostly fall in the hour of the
+// time read before, as a run's rows do: it keeps that hour as written
+// ("2006-01-02T15:") with its Unix seconds, and reads only the minutes,
+// seconds and milliseconds of a time in it, which is a third of the work
+// of parseWrittenTime. It accepts what parseTime accepts, with the same
+// result.
+type hourCache struct {
+	hour [14]byte
+	secs int64 // at the hour's start
+	set  bool
+}
+
+func (c *hourCache) parse(s string) (int64, error) {
+	if c.set && len(s) == len(timeLayout) && s[:len(c.hour)] == string(c.hour[:]) && s[16] == ':' && s[19] == '.' && s[23] == 'Z' {
+		if secs, ms, ok := secondsInHour(s); ok {
+			return (c.secs+secs)*int64(time.Second) + ms*int64(time.Millisecond), nil
+		}
+	}
+	ns, ok := parseWrittenTime(s)
+	if !ok {
+		return parseTime(s)
+	}
+	secs, ms, _ := secondsInHour(s)
+	copy(c.hour[:], s)
+	c.secs, c.set = (ns-ms*int64(time.Millisecond))/int64(time.Second)-secs, true
+	return ns, nil
+}
+
+// secondsInHour reads "04:05.000" from a time as written: seconds since
+// the hour and milliseconds.
+func secondsInHour(s string) (secs, ms int64, ok bool) {
+	var d [7]int64
+	for k, i := range [7]int{14, 15, 17, 18, 20, 21, 22} {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, 0, false
+		}
+		d[k] = int64(c)
+	}
+	minute, second := d[0]*10+d[1], d[2]*10+d[3]
+	if minute > 59 || second > 59 {
+		return 0, 0, false
+	}
+	return minute*60 + second, d[4]*100 + d[5]*10 + d[6], true
+}

@@ -3,12 +3,59 @@ package runner
 import (
 	"math/bits"
 
+	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/results"
 )
 
+// ReadAhead is a machine's results file being read before its run's New,
+// as soon as the results folder and the machine are known: reading a
+// million rows is about as long as loading the pool, and the two need
+// nothing of each other. New takes what it read when it is the file of
+// the run's machine and the file is unchanged once New holds the
+// machine's lock; else New reads the file again. A read New does not take
+// (no share to run, an error before) goes on to its end and is dropped.
+type ReadAhead struct {
+	path string
+	done chan struct{} // closed once scan and err are set
+	scan *results.DoneScan
+	err  error
+}
+
+// StartReadAhead starts reading the results file of machine in the
+// sweep's results folder.
+func StartReadAhead(paths jobs.Paths, machine string) *ReadAhead {
+	a := &ReadAhead{path: paths.Abs().ResultsFile(machine), done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		a.scan, a.err = results.ScanDone(a.path)
+	}()
+	return a
+}
+
+// scanDone reads the machine's results file, or takes the read ahead when
+// it still holds: the lock is held, so the file only changes now if it
+// changed before.
+func (r *Runner) scanDone() (*results.DoneScan, error) {
+	path := r.paths.ResultsFile(r.opts.Machine)
+	if a := r.opts.ReadAhead; a != nil && a.path == path {
+		<-a.done
+		// A read not taken must not stay in memory for the whole run.
+		scan := a.scan
+		a.scan = nil
+		if a.err == nil && scan.Unchanged() {
+			return scan, nil
+		}
+	}
+	return results.ScanDone(path)
+}
+
 // readDone sorts the share into jobs to run and jobs earlier runs finished.
 func (r *Runner) readDone() error {
-	done, err := results.ReadDone(r.paths.ResultsFile(r.opts.Machine), r.sweep.Pool)
+	scan, err := r.scanDone()
+	if err != nil {
+		return err
+	}
+	done, err := scan.Join(r.sweep.Pool)
 	if err != nil {
 		return err
 	}

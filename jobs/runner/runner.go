@@ -45,6 +45,9 @@ type Options struct {
 	// Balance shares the work with other hosts through a folder; its zero
 	// value runs the static share only.
 	Balance Balance
+	// ReadAhead, when not nil, is the machine's results file read ahead
+	// (StartReadAhead); nil reads it in New.
+	ReadAhead *ReadAhead
 }
 
 // DefaultKillGrace is the time a stopped job gets between SIGTERM and SIGKILL.
