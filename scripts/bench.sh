@@ -107,7 +107,7 @@ bench_run() {
 	row "run, own CPU per job (not the jobs')" "$(median "${jo[@]}") ms" "xargs $(median "${xo[@]}") ms" \
 		"$(median_ratio "${o_r[@]}")" "$(spread "${o_r[@]}")" "-" "<= 0.15 ms; wrote $rows rows, $records log records"
 	row "run, own CPU per job vs Go's os/exec alone" "$(median "${jo[@]}") ms" "execfloor $(median "${fo[@]}") ms" \
-		"$(median_ratio "${o_f[@]}")" "$(spread "${o_f[@]}")" "-" "the floor of any Go program: fork, exec, pipes, wait"
+		"$(median_ratio "${o_f[@]}")" "$(spread "${o_f[@]}")" "-" "a Go program that only starts them with os/exec"
 	cd "$work" && rm -rf "$work/run"
 }
 
