@@ -3,6 +3,8 @@ package report
 import (
 	"cmp"
 	"slices"
+
+	"github.com/jobsplit/jobsplit/internal/minheap"
 )
 
 // sortAttempts puts the attempts in machine and start order, which the
@@ -53,26 +55,26 @@ func (r *Report) assignLanes() {
 	a := &r.att
 	r.lane = make([]int32, a.len())
 	lanes := make([]int, len(r.machineNames))
-	free := minHeap[int32]{less: func(a, b int32) bool { return a < b }}
-	busy := minHeap[laneEnd]{less: func(a, b laneEnd) bool { return a.end < b.end }}
+	free := minheap.New(func(a, b int32) bool { return a < b })           // by lane number
+	busy := minheap.New(func(a, b laneEnd) bool { return a.end < b.end }) // by end time
 	for i := range a.len() {
 		m := a.machine[i]
 		if i == 0 || a.machine[i-1] != m {
-			free.reset()
-			busy.reset()
+			free.Reset()
+			busy.Reset()
 		}
-		for busy.len() > 0 && busy.top().end <= a.start[i] {
-			free.push(busy.pop().lane)
+		for busy.Len() > 0 && busy.Top().end <= a.start[i] {
+			free.Push(busy.Pop().lane)
 		}
 		var lane int32
-		if free.len() > 0 {
-			lane = free.pop()
+		if free.Len() > 0 {
+			lane = free.Pop()
 		} else {
 			lane = int32(lanes[m])
 			lanes[m]++
 		}
 		r.lane[i] = lane
-		busy.push(laneEnd{end: a.end(i), lane: lane})
+		busy.Push(laneEnd{end: a.end(i), lane: lane})
 	}
 	r.laneBase = make([]int, len(lanes)+1)
 	for m, n := range lanes {
@@ -84,52 +86,4 @@ func (r *Report) assignLanes() {
 type laneEnd struct {
 	end  int64
 	lane int32
-}
-
-// minHeap is a binary min-heap ordered by less: the free lanes by number,
-// the busy ones by end time.
-type minHeap[T any] struct {
-	items []T
-	less  func(a, b T) bool
-}
-
-func (h *minHeap[T]) len() int { return len(h.items) }
-
-func (h *minHeap[T]) top() T { return h.items[0] }
-
-func (h *minHeap[T]) reset() { h.items = h.items[:0] }
-
-func (h *minHeap[T]) push(v T) {
-	h.items = append(h.items, v)
-	s := h.items
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !h.less(s[i], s[p]) {
-			break
-		}
-		s[p], s[i] = s[i], s[p]
-		i = p
-	}
-}
-
-func (h *minHeap[T]) pop() T {
-	s := h.items
-	top := s[0]
-	s[0] = s[len(s)-1]
-	s = s[:len(s)-1]
-	h.items = s
-	for i := 0; ; {
-		l, small := 2*i+1, i
-		if l < len(s) && h.less(s[l], s[small]) {
-			small = l
-		}
-		if l+1 < len(s) && h.less(s[l+1], s[small]) {
-			small = l + 1
-		}
-		if small == i {
-			return top
-		}
-		s[i], s[small] = s[small], s[i]
-		i = small
-	}
 }

@@ -3,6 +3,8 @@ package resources
 import (
 	"fmt"
 	"sort"
+
+	"github.com/jobsplit/jobsplit/internal/minheap"
 )
 
 // Item is a job waiting to run on this machine.
@@ -28,7 +30,7 @@ type Queue struct {
 	kinds  []Needs
 	bound  int
 	// waiting holds one heap per kind.
-	waiting []itemHeap
+	waiting []minheap.Heap[queued]
 	pushed  int
 	// headSeq is the head's push number, passes how often it was passed
 	// over since it became the head.
@@ -51,7 +53,11 @@ func NewQueue(l *Ledger, kinds []Needs, bound int) (*Queue, error) {
 			return nil, fmt.Errorf("a job needing %s cannot run on this machine", n)
 		}
 	}
-	return &Queue{ledger: l, kinds: kinds, bound: max(bound, 0), waiting: make([]itemHeap, len(kinds)), headSeq: -1}, nil
+	waiting := make([]minheap.Heap[queued], len(kinds))
+	for k := range waiting {
+		waiting[k] = minheap.New(before)
+	}
+	return &Queue{ledger: l, kinds: kinds, bound: max(bound, 0), waiting: waiting, headSeq: -1}, nil
 }
 
 // Len is how many jobs wait.
@@ -59,7 +65,7 @@ func (q *Queue) Len() int { return q.count }
 
 // Push adds a waiting job; jobs of equal priority start in push order.
 func (q *Queue) Push(it Item) {
-	q.waiting[it.Kind].push(queued{Item: it, seq: q.pushed})
+	q.waiting[it.Kind].Push(queued{Item: it, seq: q.pushed})
 	q.pushed++
 	q.count++
 }
@@ -97,7 +103,7 @@ func (q *Queue) Head() (Item, bool) {
 	if len(order) == 0 {
 		return Item{}, false
 	}
-	return q.waiting[order[0]][0].Item, true
+	return q.waiting[order[0]].Top().Item, true
 }
 
 // ReserveHead reserves room for the current head now, as if it had been
@@ -124,7 +130,7 @@ func (q *Queue) Reserved() bool {
 // not empty) and starts counting its passes afresh when it is a new one:
 // a reservation is for one job and ends when that job starts.
 func (q *Queue) follow(order []int) queued {
-	head := q.waiting[order[0]][0]
+	head := q.waiting[order[0]].Top()
 	if head.seq != q.headSeq {
 		q.headSeq, q.passes = head.seq, 0
 	}
@@ -133,19 +139,19 @@ func (q *Queue) follow(order []int) queued {
 
 func (q *Queue) pop(kind int) Item {
 	q.count--
-	return q.waiting[kind].pop().Item
+	return q.waiting[kind].Pop().Item
 }
 
 // kindsInOrder lists the kinds with waiting jobs, best first job first.
 func (q *Queue) kindsInOrder() []int {
 	var order []int
 	for k := range q.waiting {
-		if len(q.waiting[k]) > 0 {
+		if q.waiting[k].Len() > 0 {
 			order = append(order, k)
 		}
 	}
 	sort.Slice(order, func(a, b int) bool {
-		return q.waiting[order[a]].less(q.waiting[order[a]][0], q.waiting[order[b]][0])
+		return before(q.waiting[order[a]].Top(), q.waiting[order[b]].Top())
 	})
 	return order
 }
@@ -178,51 +184,10 @@ func (q *Queue) leavesRoom(n, head Needs) bool {
 	return true
 }
 
-// itemHeap orders one kind's jobs: higher priority first, then push order.
-// It is a binary heap written out for its element type: container/heap
-// would box every job pushed, an allocation per job of a big share.
-type itemHeap []queued
-
-func (h itemHeap) less(a, b queued) bool {
+// before orders one kind's jobs: higher priority first, then push order.
+func before(a, b queued) bool {
 	if a.Priority != b.Priority {
 		return a.Priority > b.Priority
 	}
 	return a.seq < b.seq
-}
-
-func (h *itemHeap) push(x queued) {
-	*h = append(*h, x)
-	q := *h
-	for i := len(q) - 1; i > 0; {
-		parent := (i - 1) / 2
-		if !q.less(q[i], q[parent]) {
-			break
-		}
-		q[i], q[parent] = q[parent], q[i]
-		i = parent
-	}
-}
-
-// pop removes and returns the first job.
-func (h *itemHeap) pop() queued {
-	q := *h
-	first, n := q[0], len(q)-1
-	q[0] = q[n]
-	q = q[:n]
-	for i := 0; ; {
-		least, l, r := i, 2*i+1, 2*i+2
-		if l < n && q.less(q[l], q[least]) {
-			least = l
-		}
-		if r < n && q.less(q[r], q[least]) {
-			least = r
-		}
-		if least == i {
-			break
-		}
-		q[i], q[least] = q[least], q[i]
-		i = least
-	}
-	*h = q
-	return first
 }
