@@ -15,7 +15,11 @@ import (
 // their process ids, in a file (<results>/.<machine>.running): one line
 // "starting JOB" before a job's process is created, "start JOB PID FROM TO"
 // once it runs (its start time lies in FROM..TO, see StartSpan; earlier
-// versions wrote one exact STARTTIME) and "end PID" when its row is written. A run
+// versions wrote one exact STARTTIME) and "end PID" once it ended and
+// nothing of its group is left. An "end" goes to the file with the next
+// line written, not in a write of its own: a run killed before that wrote
+// it leaves the next run a pid that is unused or another process's, and a
+// group that is empty, which it then leaves alone. A run
 // killed with -9 leaves its children running; the next run reads the
 // file, stops whatever is still alive there, and only then runs those jobs
 // again. A run killed between "starting" and "start" left a process whose
@@ -25,6 +29,8 @@ type Journal struct {
 	f    *os.File
 	path string
 	buf  []byte
+	// ended holds the "end" lines not yet written.
+	ended []byte
 	// checked is set once a start span was checked against /proc; exact
 	// then says the clock disagreed, and each start time is read from /proc.
 	checked, exact bool
@@ -47,14 +53,23 @@ func OpenJournal(path string, grace time.Duration, marks Marks) (*Journal, []str
 	return &Journal{f: f, path: path}, stopped, nil
 }
 
-func (r *Journal) write(line string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, _ = r.f.WriteString(line)
+// writeLocked writes the "end" lines held back and b, which may be
+// r.buf, as one write. r.mu must be held.
+func (r *Journal) writeLocked(b []byte) {
+	if len(r.ended) > 0 {
+		b = append(r.ended, b...)
+		r.ended = b[:0]
+	}
+	_, _ = r.f.Write(b)
 }
 
 // Starting records that a job's process is about to be created.
-func (r *Journal) Starting(job string) { r.write("starting " + strconv.Quote(job) + "\n") }
+func (r *Journal) Starting(job string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.buf = append(strconv.AppendQuote(append(r.buf[:0], "starting "...), job), '\n')
+	r.writeLocked(r.buf)
+}
 
 // Started records a job's process group (its pid) and the span of its
 // start time, which tells a later run whether that pid is still the same
@@ -80,11 +95,16 @@ func (r *Journal) Started(job string, pid int, span StartSpan) {
 	b = append(b, ' ')
 	b = strconv.AppendUint(b, span.To, 10)
 	r.buf = append(b, '\n')
-	_, _ = r.f.Write(r.buf)
+	r.writeLocked(r.buf)
 }
 
-// Ended records that a job's process group is gone.
-func (r *Journal) Ended(pid int) { r.write("end " + strconv.Itoa(pid) + "\n") }
+// Ended records that a job's process group is gone. The line is written
+// with the next one (see Journal).
+func (r *Journal) Ended(pid int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ended = append(strconv.AppendInt(append(r.ended, "end "...), int64(pid), 10), '\n')
+}
 
 // Close removes the file: a run that ends normally leaves no orphans.
 func (r *Journal) Close() {

@@ -180,3 +180,35 @@ func TestJournalExactWhenClockDisagrees(t *testing.T) {
 		t.Errorf("journal:\n%s\nwant:\n%s", data, want)
 	}
 }
+
+// TestJournalEndGoesWithNextLine: an "end" is not written on its own but
+// ahead of the next line, in the order the calls came.
+func TestJournalEndGoesWithNextLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ".solo.running")
+	j, _, err := OpenJournal(path, time.Second, Marks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	read := func() string {
+		t.Helper()
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	j.Starting("a")
+	j.Ended(101)
+	j.Ended(102)
+	if got, want := read(), "starting \"a\"\n"; got != want {
+		t.Fatalf("after Ended, journal %q, want %q (the ends held back)", got, want)
+	}
+	j.Starting("b")
+	j.Ended(103)
+	j.Starting("c")
+	want := "starting \"a\"\nend 101\nend 102\nstarting \"b\"\nend 103\nstarting \"c\"\n"
+	if got := read(); got != want {
+		t.Errorf("journal %q, want %q", got, want)
+	}
+}
