@@ -83,14 +83,15 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt 
 	}
 	r.events.JobStarted(JobStart{Job: job.ID, Attempt: attempt, Time: time.Now(), Planned: planned})
 	var out process.Ending
+	// The watch keeps the attempt's files from the sweep until its
+	// result is read.
+	r.watch.add(job.ID, files)
 	if err := files.create(r.sweep.Config.Results.Columns); err != nil {
 		// A temp folder that is full or gone: the attempt fails, saying
 		// where, without running.
 		out = process.Ending{Started: time.Now(), ExitCode: 126, Err: err}
 	} else {
-		r.watch.add(job.ID, files.progress)
 		out = r.start(ctx, job, attempt, files, grant)
-		r.watch.remove(job.ID)
 	}
 	e := ended{job: job, attempt: attempt, status: statusOf(out), out: out, final: final, planned: planned}
 	if out.Err != nil {
@@ -98,6 +99,7 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt 
 		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+e.reason), false)
 	}
 	result := files.read(r.sweep.Config.Results.Columns)
+	r.watch.remove(job.ID, files)
 	e.cells = result.cells
 	if result.problem != "" {
 		r.output(job.ID, logs.StreamStderr, []byte("jobsplit: "+result.problem), false)
@@ -112,7 +114,6 @@ func (r *Runner) runAttempt(ctx context.Context, i int32, job pool.Job, attempt 
 		}
 	}
 	e.final = e.final || !failedStatus(e.status)
-	files.remove()
 	// The committer writes the attempt's end and row apart from the
 	// worker, which starts its next job meanwhile; once recordingPerWorker
 	// attempts per worker are waiting, the worker waits too.

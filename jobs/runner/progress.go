@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,10 +74,17 @@ func (t *tally) summary(elapsed time.Duration) *Summary {
 }
 
 // progressWatch reads the running jobs' $JOBSPLIT_PROGRESS files every
-// second and reports each change; safe for concurrent use.
+// second and reports each change; safe for concurrent use. On the same
+// tick it removes the files that attempts no longer running left in the
+// run's private folder: most jobs leave none, and two failing unlinks per
+// job were a good part of what a short job costs jobsplit.
 type progressWatch struct {
 	mu      sync.Mutex
 	running map[string]*watchedJob
+	// bases holds the running attempts' file names without their
+	// extensions ("12-1" for job 12's first attempt); any file of the
+	// private folder that starts with one of them and a '.' is kept.
+	bases map[string]bool
 }
 
 type watchedJob struct {
@@ -84,24 +92,52 @@ type watchedJob struct {
 	fraction float64
 }
 
-func (w *progressWatch) add(job, file string) {
+// add watches an attempt's files from before they are made (see remove).
+func (w *progressWatch) add(job string, files attemptFiles) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.running == nil {
-		w.running = map[string]*watchedJob{}
+		w.running, w.bases = map[string]*watchedJob{}, map[string]bool{}
 	}
-	w.running[job] = &watchedJob{file: file, fraction: -1}
+	w.running[job] = &watchedJob{file: files.progress, fraction: -1}
+	w.bases[files.base()] = true
 }
 
-func (w *progressWatch) remove(job string) {
+// remove ends the watch of an attempt, once its result is read: its files
+// go with the next sweep.
+func (w *progressWatch) remove(job string, files attemptFiles) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	delete(w.running, job)
+	delete(w.bases, files.base())
 }
 
-// run reads the progress files until ctx ends; the returned channel closes
-// then.
-func (w *progressWatch) run(ctx context.Context, log *logs.Writer, events Events) <-chan struct{} {
+// sweep removes what the attempts that are no longer running left in dir,
+// the run's private folder: every file but the owner file and those of
+// running attempts.
+func (w *progressWatch) sweep(dir string) {
+	if dir == "" {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range entries {
+		name := e.Name()
+		base, _, _ := strings.Cut(name, ".")
+		if name == ownerFile || w.bases[base] {
+			continue
+		}
+		_ = os.RemoveAll(filepath.Join(dir, name))
+	}
+}
+
+// run reads the progress files and sweeps dir until ctx ends; the returned
+// channel closes then.
+func (w *progressWatch) run(ctx context.Context, dir string, log *logs.Writer, events Events) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -113,6 +149,7 @@ func (w *progressWatch) run(ctx context.Context, log *logs.Writer, events Events
 				return
 			case <-ticker.C:
 				w.read(log, events)
+				w.sweep(dir)
 			}
 		}
 	}()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/jobsplit/jobsplit/internal/oserr"
@@ -30,6 +31,14 @@ type attemptFiles struct {
 func newAttemptFiles(dir string, job int32, attempt int) attemptFiles {
 	base := filepath.Join(dir, strconv.Itoa(int(job))+"-"+strconv.Itoa(attempt))
 	return attemptFiles{dir: dir, result: base + ".result.json", progress: base + ".progress"}
+}
+
+// base is the attempt's files' name without extension: "12-1" for job
+// 12's first attempt. A file the job makes next to them (result.json.tmp,
+// to rename over its result) starts with it too.
+func (f attemptFiles) base() string {
+	base, _, _ := strings.Cut(filepath.Base(f.progress), ".")
+	return base
 }
 
 // create makes the empty result file, so that the job finds a regular file
@@ -115,13 +124,6 @@ func decodeResult(data []byte, columns []string) ([]string, string) {
 		}
 	}
 	return results.ResultCells(obj, columns), ""
-}
-
-// remove removes what the attempt left in the private folder. A job may
-// have put a folder in place of a file: the run's folder goes at its end.
-func (f attemptFiles) remove() {
-	_ = syscall.Unlink(f.result)
-	_ = syscall.Unlink(f.progress)
 }
 
 // kindOfFile names a file that is not a regular one.

@@ -231,7 +231,7 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	r.stopRun = stopRun
-	watching := r.watch.run(runCtx, files.log, r.events)
+	watching := r.watch.run(runCtx, files.workDir, files.log, r.events)
 	feedCtx, stopFeeding := context.WithCancel(runCtx)
 	r.halting.stopFeeding = stopFeeding
 	committed := r.commitLoop(r.commits)
