@@ -20,7 +20,11 @@ type Spec struct {
 	// LookPath finds the program Args[0] names; nil means exec.LookPath.
 	LookPath func(name string) (string, error)
 	Dir      string
-	Env      []string
+	// Env is the environment (nil: jobsplit's); of two variables of one
+	// name the later wins, as with os/exec. EnvUnique says that no name
+	// repeats in it, which spares a job that check.
+	Env       []string
+	EnvUnique bool
 	// Stdin is the process's standard input; nil means /dev/null, opened
 	// for this process alone.
 	Stdin   *os.File
@@ -250,13 +254,17 @@ func (p *Programs) LookPath(name string) (string, error) {
 // dedupEnv keeps the last of the variables of the same name, as os/exec
 // does: a job's own variables are added after jobsplit's environment and
 // must win over what it inherited.
-func dedupEnv(env []string) []string {
+func dedupEnv(env []string) []string { return UniqueEnv(env, nil) }
+
+// UniqueEnv returns env without the variables named in drop and with only
+// the last of those of the same name, in env's order.
+func UniqueEnv(env []string, drop map[string]bool) []string {
 	seen := make(map[string]bool, len(env))
 	out := make([]string, len(env))
 	n := len(out)
 	for i := len(env) - 1; i >= 0; i-- {
 		name, _, _ := strings.Cut(env[i], "=")
-		if seen[name] {
+		if seen[name] || drop[name] {
 			continue
 		}
 		seen[name] = true

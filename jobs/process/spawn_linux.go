@@ -98,8 +98,11 @@ func launch(path string, spec Spec) (c *child, err error) {
 	if env == nil {
 		env = os.Environ()
 	}
+	if !spec.EnvUnique {
+		env = dedupEnv(env)
+	}
 	c.pid, err = syscall.ForkExec(path, spec.Args, &syscall.ProcAttr{
-		Dir: spec.Dir, Env: dedupEnv(env), Files: files,
+		Dir: spec.Dir, Env: env, Files: files,
 		Sys: &syscall.SysProcAttr{Setpgid: true, PidFD: &c.pidfd},
 	})
 	if err != nil {

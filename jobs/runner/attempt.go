@@ -130,19 +130,21 @@ func (r *Runner) start(ctx context.Context, job pool.Job, attempt int, files att
 	stderr := r.outputLines(job.ID, logs.StreamStderr)
 	journal := r.files.journal
 	pid := 0
+	env, unique := r.environ(job, seed, attempt, files, grant)
 	journal.Starting(job.ID)
 	out := process.Run(ctx, process.Spec{
-		Args:     r.command(job, seed, attempt, grant),
-		LookPath: r.programs.LookPath,
-		Dir:      r.sweep.Config.Dir,
-		Env:      r.environ(job, seed, attempt, files, grant),
-		Stdin:    r.files.devNull,
-		Stdout:   stdout,
-		Stderr:   stderr,
-		Timeout:  r.sweep.Config.Job.Timeout.Duration,
-		Grace:    r.opts.KillGrace,
-		Hard:     r.opts.Hard,
-		Started:  func(p int, start process.StartSpan) { pid = p; journal.Started(job.ID, p, start) },
+		Args:      r.command(job, seed, attempt, grant),
+		LookPath:  r.programs.LookPath,
+		Dir:       r.sweep.Config.Dir,
+		Env:       env,
+		EnvUnique: unique,
+		Stdin:     r.files.devNull,
+		Stdout:    stdout,
+		Stderr:    stderr,
+		Timeout:   r.sweep.Config.Job.Timeout.Duration,
+		Grace:     r.opts.KillGrace,
+		Hard:      r.opts.Hard,
+		Started:   func(p int, start process.StartSpan) { pid = p; journal.Started(job.ID, p, start) },
 	})
 	if pid != 0 {
 		journal.Ended(pid)

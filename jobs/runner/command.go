@@ -7,6 +7,7 @@ import (
 
 	"github.com/jobsplit/jobsplit/jobs"
 	"github.com/jobsplit/jobsplit/jobs/pool"
+	"github.com/jobsplit/jobsplit/jobs/process"
 	"github.com/jobsplit/jobsplit/jobs/resources"
 )
 
@@ -61,22 +62,37 @@ func (r *Runner) lookup(job pool.Job, seed string, attempt int, grant resources.
 
 // sharedEnviron is the part of every job's environment that does not
 // depend on the job: jobsplit's environment, the machine, the config and
-// one JOBSPLIT_PARAM_<NAME> per parameter.
-func (r *Runner) sharedEnviron() []string {
-	env := append(os.Environ(),
+// one JOBSPLIT_PARAM_<NAME> per parameter, the later of two variables of
+// one name kept, and none of the variables each job sets itself (which
+// win); and the prefixes of the pool columns' variables.
+func (r *Runner) sharedEnviron() (env, paramVars []string) {
+	env = append(os.Environ(),
 		"JOBSPLIT_MACHINE="+r.opts.Machine,
 		"JOBSPLIT_CONFIG="+r.sweep.Config.Path,
 	)
 	for _, p := range r.sweep.Params {
 		env = append(env, "JOBSPLIT_PARAM_"+envName(p.Name)+"="+p.Value)
 	}
-	return env
+	own := map[string]bool{}
+	for _, name := range jobVars {
+		own[name] = true
+	}
+	for _, c := range r.sweep.Pool.Columns {
+		name := "JOBSPLIT_PARAM_" + envName(c)
+		own[name] = true
+		paramVars = append(paramVars, name+"=")
+	}
+	return process.UniqueEnv(env, own), paramVars
 }
+
+// jobVars are the variables each job gets a value of its own for (with
+// one per pool column), in environ's order.
+var jobVars = []string{"JOBSPLIT_JOB_ID", "JOBSPLIT_SEED", "JOBSPLIT_ATTEMPT", "JOBSPLIT_RESULT", "JOBSPLIT_PROGRESS"}
 
 // environ is the job's environment: the shared part, then the job's own
 // variables and one JOBSPLIT_PARAM_<NAME> per pool column, which wins
-// over a parameter of the same name.
-func (r *Runner) environ(job pool.Job, seed string, attempt int, files attemptFiles, grant resources.Grant) []string {
+// over a parameter of the same name; and whether no name repeats in it.
+func (r *Runner) environ(job pool.Job, seed string, attempt int, files attemptFiles, grant resources.Grant) ([]string, bool) {
 	env := make([]string, 0, len(r.env)+12+len(job.Values))
 	env = append(env, r.env...)
 	env = append(env,
@@ -86,15 +102,16 @@ func (r *Runner) environ(job pool.Job, seed string, attempt int, files attemptFi
 		"JOBSPLIT_RESULT="+files.result,
 		"JOBSPLIT_PROGRESS="+files.progress,
 	)
-	for k, c := range r.sweep.Pool.Columns {
-		env = append(env, "JOBSPLIT_PARAM_"+envName(c)+"="+job.Values[k])
+	for k, v := range r.paramVars {
+		env = append(env, v+job.Values[k])
 	}
 	// A sweep that declares needs tells each job what it holds: its cores
-	// (and OMP_NUM_THREADS), its GPUs' ids, its resources.
+	// (and OMP_NUM_THREADS), its GPUs' ids, its resources. Those may be
+	// set in jobsplit's environment too: the job's then win.
 	if r.admission.grants {
-		env = append(env, grant.Env(r.env)...)
+		return append(env, grant.Env(r.env)...), false
 	}
-	return env
+	return env, true
 }
 
 // envName turns a parameter name into an environment variable's: upper

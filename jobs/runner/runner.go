@@ -88,8 +88,11 @@ type Runner struct {
 	// paths are the sweep's, absolute.
 	paths jobs.Paths
 	// env is the part of the jobs' environment that is the same for every
-	// job, built once: copying os.Environ per job is a cost per job.
+	// job, built once: copying os.Environ per job is a cost per job. No
+	// name repeats in it, and it has none of the names each job sets.
 	env []string
+	// paramVars are "JOBSPLIT_PARAM_<COLUMN>=", one per pool column.
+	paramVars []string
 	// programs remembers where the jobs' programs are.
 	programs process.Programs
 
@@ -143,7 +146,7 @@ func New(s *jobs.Sweep, opts Options) (*Runner, error) {
 	if r.events == nil {
 		r.events = Nop{}
 	}
-	r.env = r.sharedEnviron()
+	r.env, r.paramVars = r.sharedEnviron()
 	r.halting.policy = opts.Halt
 	r.guard = newGuard(opts, s.Config.Job.Memory.Bytes, m.Memory)
 	if r.admission, err = newAdmission(s, m, opts.Workers); err != nil {

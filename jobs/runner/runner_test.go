@@ -188,7 +188,8 @@ func TestJobEnvironment(t *testing.T) {
 			"[params]\nmodel = \"toy\"\n",
 		"jobs.csv": "id,x\na,column-a\nb,column-b\n",
 		"job.sh": "#!/bin/sh\necho \"$JOBSPLIT_JOB_ID $JOBSPLIT_PARAM_X $JOBSPLIT_PARAM_MODEL $JOBSPLIT_MACHINE $JOBSPLIT_ATTEMPT\"\n" +
-			"env | grep -c '^JOBSPLIT_JOB_ID='\n",
+			// The environment as the job got it, not as the shell passes it on.
+			"if [ -r /proc/$$/environ ]; then tr '\\0' '\\n' </proc/$$/environ; else env; fi | grep -c '^JOBSPLIT_JOB_ID='\n",
 	})
 	lines := map[string][]string{}
 	for _, rec := range readLog(t, dir) {
