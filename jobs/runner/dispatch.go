@@ -147,6 +147,10 @@ func (r *Runner) dispatch(feedCtx, runCtx context.Context, running *sync.WaitGro
 	}
 	started := 0
 	headSince, head := time.Now(), -1
+	// One timer for every wait for room: on a busy machine the dispatcher
+	// waits once per job.
+	wake := time.NewTimer(headWait)
+	defer wake.Stop()
 	for {
 		// The guards first: a job claimed from the balance folder is not
 		// held back while memory is short.
@@ -174,9 +178,10 @@ func (r *Runner) dispatch(feedCtx, runCtx context.Context, running *sync.WaitGro
 				a.queue.ReserveHead()
 			}
 			a.mu.Unlock()
+			wake.Reset(headWait)
 			select {
 			case <-a.released:
-			case <-time.After(headWait):
+			case <-wake.C:
 			case <-feedCtx.Done():
 				return started
 			}
