@@ -19,8 +19,10 @@ type pending struct {
 // to share a commit with the first one waiting. Syncs cost the run more
 // than anything else it does per job, and a commit costs two (the log's,
 // then the results'); a row reaches the disk this much later at most, and
-// recordingPerWorker bounds the jobs that start meanwhile.
-const gatherWindow = 10 * time.Millisecond
+// recordingPerWorker bounds the jobs that start meanwhile. At 10 ms, 10k
+// short jobs on two workers shared a commit by 13 on average; at 40 ms,
+// by 37, which took about 8% off jobsplit's own time per job.
+const gatherWindow = 40 * time.Millisecond
 
 // commitLoop commits the finished attempts that arrive on in, until in is
 // closed; the returned channel closes then. Each commit takes the attempts

@@ -57,8 +57,10 @@ const DefaultKillGrace = 10 * time.Second
 // on disk, per worker. The workers go on to their next jobs while rows
 // sync, and the attempts waiting share one sync; past this many, a worker
 // waits, so that a full or stalled disk holds the run back: it loses the
-// rows of at most this many attempts per worker, plus the jobs running.
-const recordingPerWorker = 8
+// rows of at most this many attempts per worker, plus the jobs running:
+// attempts that run again on the next run. It is large enough for short
+// jobs to fill gatherWindow.
+const recordingPerWorker = 32
 
 // Runner runs one machine's share of a sweep.
 type Runner struct {
