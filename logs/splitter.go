@@ -33,7 +33,7 @@ func NewLineSplitter(max int, emit func(line []byte, partial bool)) *LineSplitte
 	if max <= 0 {
 		max = DefaultMaxLine
 	}
-	return &LineSplitter{max: max, emit: emit, buf: make([]byte, 0, 512)}
+	return &LineSplitter{max: max, emit: emit}
 }
 
 // Write splits p into lines; it never fails before Close.
@@ -64,6 +64,11 @@ func (s *LineSplitter) Write(p []byte) (int, error) {
 // more of the line follows. A lone trailing '\r' is held back one byte, since
 // it may be the start of a "\r\n".
 func (s *LineSplitter) add(p []byte) {
+	if s.buf == nil {
+		// Made on the first part of a line only: most short jobs print
+		// nothing, or whole lines.
+		s.buf = make([]byte, 0, 512)
+	}
 	for len(p) > 0 {
 		take := min(len(p), s.max+2-len(s.buf))
 		s.buf = append(s.buf, p[:take]...)
