@@ -146,6 +146,7 @@ func (r *Runner) start(ctx context.Context, job pool.Job, attempt int, files att
 		Hard:      r.opts.Hard,
 		Started:   func(p int, start process.StartSpan) { pid = p; journal.Started(job.ID, p, start) },
 	})
+	r.envDone(env)
 	if pid != 0 {
 		journal.Ended(pid)
 	}

@@ -93,7 +93,7 @@ var jobVars = []string{"JOBSPLIT_JOB_ID", "JOBSPLIT_SEED", "JOBSPLIT_ATTEMPT", "
 // variables and one JOBSPLIT_PARAM_<NAME> per pool column, which wins
 // over a parameter of the same name; and whether no name repeats in it.
 func (r *Runner) environ(job pool.Job, seed string, attempt int, files attemptFiles, grant resources.Grant) ([]string, bool) {
-	env := make([]string, 0, len(r.env)+12+len(job.Values))
+	env := r.envSlice(len(r.env) + 12 + len(job.Values))
 	env = append(env, r.env...)
 	env = append(env,
 		"JOBSPLIT_JOB_ID="+job.ID,
@@ -112,6 +112,21 @@ func (r *Runner) environ(job pool.Job, seed string, attempt int, files attemptFi
 		return append(env, grant.Env(r.env)...), false
 	}
 	return env, true
+}
+
+// envSlice is an empty slice of at least size for a job's environment: an
+// ended job's, or a new one.
+func (r *Runner) envSlice(size int) []string {
+	if p, ok := r.envs.Get().(*[]string); ok && cap(*p) >= size {
+		return (*p)[:0]
+	}
+	return make([]string, 0, size)
+}
+
+// envDone takes back a job's environment once its process has ended.
+func (r *Runner) envDone(env []string) {
+	clear(env)
+	r.envs.Put(&env)
 }
 
 // envName turns a parameter name into an environment variable's: upper

@@ -95,6 +95,9 @@ type Runner struct {
 	env []string
 	// paramVars are "JOBSPLIT_PARAM_<COLUMN>=", one per pool column.
 	paramVars []string
+	// envs holds the environment slices of ended jobs (*[]string), for
+	// the next jobs' (each is some 50 strings).
+	envs sync.Pool
 	// programs remembers where the jobs' programs are.
 	programs process.Programs
 
