@@ -2,7 +2,7 @@ package resources
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/jobsplit/jobsplit/internal/minheap"
 )
@@ -36,6 +36,8 @@ type Queue struct {
 	// over since it became the head.
 	headSeq, passes int
 	count           int
+	// order is kindsInOrder's list, kept for its next call.
+	order []int
 }
 
 type queued struct {
@@ -143,16 +145,26 @@ func (q *Queue) pop(kind int) Item {
 }
 
 // kindsInOrder lists the kinds with waiting jobs, best first job first.
+// The list is valid until the next call: it is made once per job started.
 func (q *Queue) kindsInOrder() []int {
-	var order []int
+	order := q.order[:0]
 	for k := range q.waiting {
 		if q.waiting[k].Len() > 0 {
 			order = append(order, k)
 		}
 	}
-	sort.Slice(order, func(a, b int) bool {
-		return before(q.waiting[order[a]].Top(), q.waiting[order[b]].Top())
-	})
+	if len(order) > 1 {
+		slices.SortFunc(order, func(a, b int) int {
+			switch ta, tb := q.waiting[a].Top(), q.waiting[b].Top(); {
+			case before(ta, tb):
+				return -1
+			case before(tb, ta):
+				return 1
+			}
+			return 0
+		})
+	}
+	q.order = order
 	return order
 }
 
