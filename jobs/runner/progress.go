@@ -123,14 +123,20 @@ func (w *progressWatch) sweep(dir string) {
 	if err != nil {
 		return
 	}
+	// An attempt that is not running now never runs again (the next
+	// one has a number of its own): its files are removed without holding
+	// up the jobs that start meanwhile.
+	var ended []string
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	for _, e := range entries {
 		name := e.Name()
 		base, _, _ := strings.Cut(name, ".")
-		if name == ownerFile || w.bases[base] {
-			continue
+		if name != ownerFile && !w.bases[base] {
+			ended = append(ended, name)
 		}
+	}
+	w.mu.Unlock()
+	for _, name := range ended {
 		_ = os.RemoveAll(filepath.Join(dir, name))
 	}
 }
