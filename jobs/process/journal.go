@@ -16,14 +16,14 @@ import (
 // "starting JOB" before a job's process is created, "start JOB PID FROM TO"
 // once it runs (its start time lies in FROM..TO, see StartSpan; earlier
 // versions wrote one exact STARTTIME) and "end PID" once it ended and
-// nothing of its group is left. An "end" goes to the file with the next
+// nothing of its group is left. A run killed with -9 leaves its children
+// running; the next run reads the file, stops whatever is still alive
+// there, and only then runs those jobs again. A run killed between
+// "starting" and "start" left a process whose id it never wrote: the next
+// run finds it by its environment. An "end" goes to the file with the next
 // line written, not in a write of its own: a run killed before that wrote
 // it leaves the next run a pid that is unused or another process's, and a
-// group that is empty, which it then leaves alone. A run
-// killed with -9 leaves its children running; the next run reads the
-// file, stops whatever is still alive there, and only then runs those jobs
-// again. A run killed between "starting" and "start" left a process whose
-// id it never wrote: the next run finds it by its environment.
+// group that is empty, which it then leaves alone.
 type Journal struct {
 	mu   sync.Mutex
 	f    *os.File
