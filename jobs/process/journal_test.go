@@ -160,12 +160,7 @@ func TestStopOrphansBySpan(t *testing.T) {
 // the start time /proc gives, the journal writes start times read from
 // /proc from then on.
 func TestJournalExactWhenClockDisagrees(t *testing.T) {
-	path := filepath.Join(t.TempDir(), ".solo.running")
-	j, _, err := OpenJournal(path, time.Second, Marks{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
+	j, path := newJournal(t)
 	cmd, _ := startGroup(t, "echo $$; exec sleep 30")
 	pid := cmd.Process.Pid
 	j.Started("a", pid, StartSpan{1, 2})
@@ -184,12 +179,7 @@ func TestJournalExactWhenClockDisagrees(t *testing.T) {
 // TestJournalEndGoesWithNextLine: an "end" is not written on its own but
 // ahead of the next line, in the order the calls came.
 func TestJournalEndGoesWithNextLine(t *testing.T) {
-	path := filepath.Join(t.TempDir(), ".solo.running")
-	j, _, err := OpenJournal(path, time.Second, Marks{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer j.Close()
+	j, path := newJournal(t)
 	read := func() string {
 		t.Helper()
 		data, err := os.ReadFile(path)
@@ -211,4 +201,17 @@ func TestJournalEndGoesWithNextLine(t *testing.T) {
 	if got := read(); got != want {
 		t.Errorf("journal %q, want %q", got, want)
 	}
+}
+
+// newJournal opens a journal in a temporary folder, closed at the test's
+// end, and returns it with its path.
+func newJournal(t *testing.T) (*Journal, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), ".solo.running")
+	j, _, err := OpenJournal(path, time.Second, Marks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(j.Close)
+	return j, path
 }
