@@ -31,7 +31,25 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-func TestRunProcessOutcomes(t *testing.T) {
+// eachWait runs test with the worker waiting in the runtime's poller, then
+// with a fast wait (where there are fast waits).
+func eachWait(t *testing.T, test func(t *testing.T)) {
+	t.Helper()
+	t.Run("poller", test)
+	t.Run("fast", func(t *testing.T) {
+		release := ReserveFastWaits(1)
+		defer release()
+		before := fast.taken.Load()
+		test(t)
+		if fastWaits && fast.taken.Load() == before {
+			t.Error("no fast wait was taken")
+		}
+	})
+}
+
+func TestRunProcessOutcomes(t *testing.T) { eachWait(t, testRunProcessOutcomes) }
+
+func testRunProcessOutcomes(t *testing.T) {
 	tests := []struct {
 		name     string
 		script   string
@@ -64,6 +82,10 @@ func TestRunProcessMissingCommand(t *testing.T) {
 }
 
 func TestRunProcessCapturesBothStreams(t *testing.T) {
+	eachWait(t, testRunProcessCapturesBothStreams)
+}
+
+func testRunProcessCapturesBothStreams(t *testing.T) {
 	var stdout, stderr lockedBuffer
 	out := Run(context.Background(), Spec{
 		Args:   []string{"sh", "-c", "echo out; echo err >&2; printf tail"},
@@ -80,6 +102,10 @@ func TestRunProcessCapturesBothStreams(t *testing.T) {
 // TestTimeoutStopsGrandchildrenIgnoringTERM: a job whose children ignore
 // SIGTERM is timed out, and nothing of it is left running.
 func TestTimeoutStopsGrandchildrenIgnoringTERM(t *testing.T) {
+	eachWait(t, testTimeoutStopsGrandchildrenIgnoringTERM)
+}
+
+func testTimeoutStopsGrandchildrenIgnoringTERM(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pids")
 	script := `trap '' TERM; (trap '' TERM; sleep 30 & echo $! >>` + pidFile + `; wait) & echo $! >>` + pidFile + `; sleep 30 & echo $! >>` + pidFile + `; wait`
 	start := time.Now()
@@ -107,7 +133,9 @@ func TestTimeoutStopsGrandchildrenIgnoringTERM(t *testing.T) {
 	}
 }
 
-func TestInterruptStopsJob(t *testing.T) {
+func TestInterruptStopsJob(t *testing.T) { eachWait(t, testInterruptStopsJob) }
+
+func testInterruptStopsJob(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan struct{})
 	go func() { <-started; cancel() }()

@@ -7,15 +7,17 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // child is a started job process. Its output pipes and its pidfd (which
-// becomes readable when it ends) sit in an epoll instance of its own, and
-// that one file is what the runtime's poller watches: the worker that
-// started the job forwards its output and sees it end, alone. A goroutine
-// per stream and a wait in the poller for the end cost three wake-ups per
-// job and most of what os/exec adds to a start; for short jobs that was a
-// good part of jobsplit's own time.
+// becomes readable when it ends) sit in an epoll instance of its own, so
+// that the worker that started the job forwards its output and sees it end
+// with one wait, alone. A goroutine per stream and a wait in the runtime's
+// poller for the end cost three wake-ups per job and most of what os/exec
+// adds to a start; for short jobs that was a good part of jobsplit's own
+// time.
 type child struct {
 	pid   int
 	pidfd int // -1 where the kernel has no pidfds (before 5.3)
@@ -26,19 +28,23 @@ type child struct {
 	ended bool
 }
 
-// poller is an epoll instance in the runtime's poller. One is made for a
-// job and, empty again at its end, kept for the next: making one costs
-// five system calls.
+// poller is an epoll instance. One is made for a job and, empty again at
+// its end, kept for the next.
 type poller struct {
-	epfd     int // File.Fd would make ep blocking again: the number is kept apart
-	ep       *os.File
-	conn     syscall.RawConn
-	deadline bool // a read deadline is set on ep
+	epfd int
+	// ep is a duplicate of epfd that the runtime's poller watches while a
+	// worker waits there (see await); nil otherwise.
+	ep   *os.File
+	conn syscall.RawConn
 }
 
-// pollers are the pollers of finished jobs. One that the pool drops is
-// closed by its File's cleanup.
-var pollers sync.Pool
+// idle holds the pollers of finished jobs: making one costs a system call.
+// It never shrinks: it holds as many as jobs ever ran at once, one file
+// each, for the life of the run.
+var idle struct {
+	sync.Mutex
+	pollers []*poller
+}
 
 // stream is the read end of an output pipe and where its bytes go.
 type stream struct {
@@ -117,34 +123,52 @@ func launch(path string, spec Spec) (c *child, err error) {
 	return c, nil
 }
 
-// openEpoll gives the child an empty epoll instance in the runtime's
-// poller: a finished job's, or a new one.
+// openEpoll gives the child an empty epoll instance: a finished job's, or
+// a new one.
 func (c *child) openEpoll() error {
-	if p, ok := pollers.Get().(*poller); ok {
-		c.poller = p
+	idle.Lock()
+	if n := len(idle.pollers); n > 0 {
+		c.poller = idle.pollers[n-1]
+		idle.pollers = idle.pollers[:n-1]
+	}
+	idle.Unlock()
+	if c.poller != nil {
 		return nil
 	}
 	fd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		return os.NewSyscallError("epoll_create1", err)
 	}
+	c.poller = &poller{epfd: fd}
+	return nil
+}
+
+// inRuntime puts the instance in the runtime's poller: a duplicate of it,
+// made non-blocking, which epoll_wait does not mind.
+func (p *poller) inRuntime() error {
+	fd, err := unix.FcntlInt(uintptr(p.epfd), syscall.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return os.NewSyscallError("fcntl", err)
+	}
 	if err := syscall.SetNonblock(fd, true); err != nil {
 		syscall.Close(fd)
 		return os.NewSyscallError("fcntl", err)
 	}
-	p := &poller{epfd: fd, ep: os.NewFile(uintptr(fd), "epoll")}
-	if p.conn, err = p.ep.SyscallConn(); err != nil {
-		p.ep.Close()
+	ep := os.NewFile(uintptr(fd), "epoll")
+	conn, err := ep.SyscallConn()
+	if err != nil {
+		ep.Close()
 		return err
 	}
-	c.poller = p
+	p.ep, p.conn = ep, conn
 	return nil
 }
 
-// setDeadline bounds the next waits for the epoll instance.
-func (p *poller) setDeadline(t time.Time) {
-	_ = p.ep.SetReadDeadline(t)
-	p.deadline = true
+// outOfRuntime takes the instance out of the runtime's poller again, so
+// that a fast wait on it later wakes nobody else.
+func (p *poller) outOfRuntime() {
+	p.ep.Close()
+	p.ep, p.conn = nil, nil
 }
 
 // pipe makes the pipe of an output stream and returns its write end, or
@@ -178,21 +202,19 @@ const noPidfdPoll = 5 * time.Millisecond
 // wait forwards the output until the process ends, reaps it and returns
 // its exit code, or 128+signal when a signal ended it.
 func (c *child) wait() int {
+	ended := func() bool { return c.ended }
 	for !c.ended {
+		var deadline time.Time
 		if c.pidfd < 0 {
-			c.setDeadline(time.Now().Add(noPidfdPoll))
+			deadline = time.Now().Add(noPidfdPoll)
 			c.reap()
 		}
-		err := c.conn.Read(func(uintptr) bool {
-			c.handle()
-			return c.ended
-		})
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		if !c.await(deadline, ended) {
 			// The runtime cannot poll the epoll file: look every few
 			// milliseconds, still reading the output so that the job
 			// never blocks on a full pipe.
 			time.Sleep(noPidfdPoll)
-			c.handle()
+			c.take(0)
 			c.reap()
 		}
 	}
@@ -202,27 +224,74 @@ func (c *child) wait() int {
 // drain forwards what is left of the output until both pipes are closed,
 // or for drainTimeout at most.
 func (c *child) drain() {
-	if c.out[0].fd < 0 && c.out[1].fd < 0 {
-		return
+	closed := func() bool { return c.out[0].fd < 0 && c.out[1].fd < 0 }
+	if !closed() {
+		c.await(time.Now().Add(drainTimeout), closed)
 	}
-	c.setDeadline(time.Now().Add(drainTimeout))
-	_ = c.conn.Read(func(uintptr) bool {
-		c.handle()
-		return c.out[0].fd < 0 && c.out[1].fd < 0
-	})
 }
 
-// handle takes the events the epoll instance holds: output is forwarded,
-// a pipe at its end closed, an ended process reaped. The runtime's poller
-// watches the instance edge-triggered, so it is emptied before the worker
-// waits again.
-func (c *child) handle() {
+// await takes the instance's events until done holds or the deadline (the
+// zero time: none) passes. A worker that holds a fast wait (see
+// ReserveFastWaits) waits in epoll_wait for up to fastSpan without giving
+// up its scheduler slot, and so starts its next job the moment this one
+// ends; others, and jobs that outlast the span, wait in the runtime's
+// poller, which wakes the worker through the scheduler. It returns false
+// if the runtime could not poll the instance.
+func (c *child) await(deadline time.Time, done func() bool) bool {
+	if fast.take() {
+		until := time.Now().Add(fastSpan)
+		if !deadline.IsZero() && deadline.Before(until) {
+			until = deadline
+		}
+		for !done() {
+			left := time.Until(until)
+			if left <= 0 {
+				break
+			}
+			c.take(int((left + time.Millisecond - 1) / time.Millisecond))
+		}
+		fast.put()
+		if done() || !deadline.IsZero() && !time.Now().Before(deadline) {
+			return true
+		}
+	}
+	if c.inRuntime() != nil {
+		return false
+	}
+	defer c.outOfRuntime()
+	if !deadline.IsZero() {
+		_ = c.ep.SetReadDeadline(deadline)
+	}
+	err := c.conn.Read(func(uintptr) bool {
+		c.take(0)
+		return done()
+	})
+	return err == nil || errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// take takes the events the instance holds, after a fast wait of up to
+// wait milliseconds for the first (0: no wait): output is forwarded, a pipe
+// at its end closed, an ended process reaped. The runtime's poller watches
+// the instance edge-triggered, so it is emptied before a worker parks
+// there again. A signal ends a fast wait early: that is how the runtime
+// preempts a worker that waits without telling it.
+func (c *child) take(wait int) {
 	var events [4]syscall.EpollEvent
 	for {
-		n, err := syscall.EpollWait(c.epfd, events[:], 0)
+		var n int
+		var err error
+		if wait > 0 {
+			n, err = rawEpollWait(c.epfd, events[:], wait)
+		} else {
+			n, err = syscall.EpollWait(c.epfd, events[:], 0)
+		}
 		if err == syscall.EINTR {
+			if wait != 0 {
+				return
+			}
 			continue
 		}
+		wait = 0
 		for _, ev := range events[:max(n, 0)] {
 			if int(ev.Fd) == c.pidfd {
 				c.reap()
@@ -291,7 +360,7 @@ func (c *child) waitFor(options int) {
 
 // close releases what the child holds: pipes and pidfd, which empties the
 // epoll instance (no one else holds those files), and then the instance
-// goes back to the pool.
+// is kept for the next job.
 func (c *child) close() {
 	for k := range c.out {
 		if c.out[k].fd >= 0 {
@@ -304,11 +373,9 @@ func (c *child) close() {
 		c.pidfd = -1
 	}
 	if p := c.poller; p != nil {
-		if p.deadline {
-			p.setDeadline(time.Time{})
-			p.deadline = false
-		}
-		pollers.Put(p)
+		idle.Lock()
+		idle.pollers = append(idle.pollers, p)
+		idle.Unlock()
 		c.poller = nil
 	}
 	if c.buf != nil {

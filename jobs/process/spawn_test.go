@@ -14,7 +14,9 @@ import (
 
 // TestRunLargeOutputBothStreams: a job that writes far more than a pipe
 // holds to both streams at once gets all of it read, in order, and ends.
-func TestRunLargeOutputBothStreams(t *testing.T) {
+func TestRunLargeOutputBothStreams(t *testing.T) { eachWait(t, testRunLargeOutputBothStreams) }
+
+func testRunLargeOutputBothStreams(t *testing.T) {
 	var stdout, stderr lockedBuffer
 	const lines = 40000 // about 1 MiB a stream, 16 pipes' worth
 	script := "seq 1 " + strconv.Itoa(lines) + " | sed 's/^/out /' & seq 1 " + strconv.Itoa(lines) + " | sed 's/^/err /' >&2; wait"
@@ -38,6 +40,10 @@ func TestRunLargeOutputBothStreams(t *testing.T) {
 // the read of the pipe gives up drainTimeout after the job's group is gone,
 // while that process still runs.
 func TestRunOutputHeldByDetachedProcess(t *testing.T) {
+	eachWait(t, testRunOutputHeldByDetachedProcess)
+}
+
+func testRunOutputHeldByDetachedProcess(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "pid")
 	var stdout lockedBuffer
 	// The job waits until the process is in a session of its own, out of

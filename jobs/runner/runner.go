@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -243,10 +244,14 @@ func (r *Runner) Run(ctx context.Context) (*Summary, error) {
 	feedCtx, stopFeeding := context.WithCancel(runCtx)
 	r.halting.stopFeeding = stopFeeding
 	committed := r.commitLoop(r.commits)
+	// A worker in a fast wait starts its next job as soon as the last
+	// ends; more of them than cores would buy nothing.
+	releaseWaits := process.ReserveFastWaits(min(r.opts.Workers, runtime.GOMAXPROCS(0)))
 	var running sync.WaitGroup
 	fed := r.dispatch(feedCtx, runCtx, &running)
 	stopFeeding()
 	running.Wait()
+	releaseWaits()
 	close(r.commits)
 	<-committed
 	stopRun()
