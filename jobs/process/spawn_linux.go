@@ -173,14 +173,16 @@ func (p *poller) outOfRuntime() {
 
 // pipe makes the pipe of an output stream and returns its write end, or
 // -1. The read end is jobsplit's, watched and never blocking; the write end
-// is the job's stream and blocks, as a program expects.
+// is the job's stream and blocks, as a program expects. (Both ends are made
+// non-blocking, and the write end set back: one call fewer than the other
+// way round.)
 func (c *child) pipe(s *stream) (int, error) {
 	var p [2]int
-	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC|syscall.O_NONBLOCK); err != nil {
 		return -1, os.NewSyscallError("pipe2", err)
 	}
 	s.fd = p[0]
-	if err := syscall.SetNonblock(p[0], true); err != nil {
+	if _, err := unix.FcntlInt(uintptr(p[1]), unix.F_SETFL, 0); err != nil {
 		return p[1], os.NewSyscallError("fcntl", err)
 	}
 	return p[1], c.watch(p[0])
