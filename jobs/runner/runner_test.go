@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,11 +37,16 @@ func runSweep(t *testing.T, files map[string]string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	procs := runtime.GOMAXPROCS(0)
 	if _, err := r.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(r.files.workDir); !os.IsNotExist(err) {
 		t.Errorf("work directory %s left behind (%v)", r.files.workDir, err)
+	}
+	// The run's fast waits (see process.ReserveFastWaits) are given back.
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("GOMAXPROCS %d after the run, %d before", got, procs)
 	}
 	return dir
 }
