@@ -255,3 +255,46 @@ func TestResultFileMadeForColumns(t *testing.T) {
 		})
 	}
 }
+
+// TestRunStartsInRunOrder: jobs start in the plan's run order, which with
+// one worker is the order of their starts in the log.
+func TestRunStartsInRunOrder(t *testing.T) {
+	dir := t.TempDir()
+	var pool strings.Builder
+	for i := range 60 {
+		pool.WriteString(strconv.Itoa(i) + "\n")
+	}
+	for name, content := range map[string]string{
+		"jobsplit.toml": "[job]\ncommand = \"true\"\n[pool]\nfile = \"jobs.txt\"\nformat = \"lines\"\n",
+		"jobs.txt":      pool.String(),
+		"machines.json": `{"solo": [1, 1]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := jobs.Load(jobs.Options{Config: filepath.Join(dir, "jobsplit.toml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(s, Options{Machine: "solo", Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, i := range r.pending {
+		want = append(want, s.Pool.Job(int(i)).ID)
+	}
+	if _, err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range readLog(t, dir) {
+		if rec["event"] == "job_start" {
+			got = append(got, rec["job"].(string))
+		}
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("started\n%v\nwant run order\n%v", got, want)
+	}
+}
