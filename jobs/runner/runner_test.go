@@ -22,21 +22,7 @@ import (
 // share there on two workers and returns the directory.
 func runSweep(t *testing.T, files map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	files["machines.json"] = `{"solo": [1, 2]}`
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := jobs.Load(jobs.Options{Config: filepath.Join(dir, "jobsplit.toml")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(s, Options{Machine: "solo", Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, r := newRunner(t, files, 2)
 	procs := runtime.GOMAXPROCS(0)
 	if _, err := r.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -49,6 +35,28 @@ func runSweep(t *testing.T, files map[string]string) string {
 		t.Errorf("GOMAXPROCS %d after the run, %d before", got, procs)
 	}
 	return dir
+}
+
+// newRunner writes the files into a fresh directory and returns it with a
+// runner of machine solo's share on that many workers (its cores too).
+func newRunner(t *testing.T, files map[string]string, workers int) (string, *Runner) {
+	t.Helper()
+	dir := t.TempDir()
+	files["machines.json"] = `{"solo": [1, ` + strconv.Itoa(workers) + `]}`
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := jobs.Load(jobs.Options{Config: filepath.Join(dir, "jobsplit.toml")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(s, Options{Machine: "solo", Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, r
 }
 
 // readRows reads results/solo.csv as maps from column to value.
@@ -259,31 +267,17 @@ func TestResultFileMadeForColumns(t *testing.T) {
 // TestRunStartsInRunOrder: jobs start in the plan's run order, which with
 // one worker is the order of their starts in the log.
 func TestRunStartsInRunOrder(t *testing.T) {
-	dir := t.TempDir()
 	var pool strings.Builder
 	for i := range 60 {
 		pool.WriteString(strconv.Itoa(i) + "\n")
 	}
-	for name, content := range map[string]string{
+	dir, r := newRunner(t, map[string]string{
 		"jobsplit.toml": "[job]\ncommand = \"true\"\n[pool]\nfile = \"jobs.txt\"\nformat = \"lines\"\n",
 		"jobs.txt":      pool.String(),
-		"machines.json": `{"solo": [1, 1]}`,
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := jobs.Load(jobs.Options{Config: filepath.Join(dir, "jobsplit.toml")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(s, Options{Machine: "solo", Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, 1)
 	var want []string
 	for _, i := range r.pending {
-		want = append(want, s.Pool.Job(int(i)).ID)
+		want = append(want, r.sweep.Pool.Job(int(i)).ID)
 	}
 	if _, err := r.Run(context.Background()); err != nil {
 		t.Fatal(err)
