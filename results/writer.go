@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/jobsplit/jobsplit/internal/oserr"
 )
 
 // Writer appends rows to one results file. Each Write returns only once its
@@ -109,7 +111,7 @@ func (w *Writer) Write(row Row) error {
 		err = io.ErrShortWrite
 	}
 	if err != nil {
-		err = fmt.Errorf("write results %s: %w", w.path, err)
+		err = fmt.Errorf("write results %s: %w", w.path, oserr.Bare(err))
 		if n > 0 {
 			if terr := w.f.Truncate(w.size); terr != nil {
 				w.err = fmt.Errorf("%w; removing the partial row failed too: %v", err, terr)
@@ -146,7 +148,7 @@ func (w *Writer) WriteRows(rows []Row) (int, error) {
 			err = io.ErrShortWrite
 		}
 		if err != nil {
-			werr = fmt.Errorf("write results %s: %w", w.path, err)
+			werr = fmt.Errorf("write results %s: %w", w.path, oserr.Bare(err))
 			if n > 0 {
 				if terr := w.f.Truncate(w.size); terr != nil {
 					w.err = fmt.Errorf("%w; removing the partial row failed too: %v", werr, terr)
